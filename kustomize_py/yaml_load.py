@@ -1,0 +1,408 @@
+"""Parse YAML text into plain Python data, typed the way kustomize will print it.
+
+Two readers, because kustomize uses two YAML libraries:
+
+* Resource files go through kyaml (goyaml.v3) and, at output, through goyaml.v3's decoder
+  into ``map[string]interface{}``. Plain scalars therefore get goyaml.v3 typing: only
+  ``true``/``false`` (three spellings each) are booleans, ``yes``/``on``/``y`` stay strings,
+  ``0755`` and ``0o755`` are octal, ``0x1F``/``0b101``/``1_000`` are ints, integers that fit
+  neither int64 nor uint64 become floats, timestamps become the RFC 3339 text
+  ``encoding/json`` writes for a ``time.Time``. ``.inf``/``.nan`` load as Python floats; the
+  emitter refuses them, like kustomize (``json: unsupported value``).
+* Kustomization files go through ``sigs.k8s.io/yaml.YAMLToJSON`` (goyaml.v2, YAML 1.1): there
+  ``yes``/``no``/``on``/``off``/``y``/``n`` are booleans and dates stay strings.
+
+Parsing itself uses PyYAML (libyaml when available) with every implicit resolver replaced
+by a port of goyaml's ``resolve``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from kustomize_py.errors import ParseError
+
+__all__ = [
+    "go_parse_float",
+    "go_parse_int",
+    "go_timestamp",
+    "load_kustomization_data",
+    "load_resource_documents",
+    "resolve_plain",
+]
+
+# -- goyaml scalar resolution ------------------------------------------------------------
+
+_TAG_STR = "!!str"
+_TAG_INT = "!!int"
+_TAG_FLOAT = "!!float"
+_TAG_BOOL = "!!bool"
+_TAG_NULL = "!!null"
+_TAG_TIMESTAMP = "!!timestamp"
+_TAG_MERGE = "!!merge"
+
+_COMMON_MAP: dict[str, tuple[str, Any]] = {
+    **dict.fromkeys(("true", "True", "TRUE"), (_TAG_BOOL, True)),
+    **dict.fromkeys(("false", "False", "FALSE"), (_TAG_BOOL, False)),
+    **dict.fromkeys(("", "~", "null", "Null", "NULL"), (_TAG_NULL, None)),
+    **dict.fromkeys((".nan", ".NaN", ".NAN"), (_TAG_FLOAT, math.nan)),
+    **dict.fromkeys((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), (_TAG_FLOAT, math.inf)),
+    **dict.fromkeys(("-.inf", "-.Inf", "-.INF"), (_TAG_FLOAT, -math.inf)),
+    "<<": (_TAG_MERGE, "<<"),
+}
+# goyaml.v2 (YAML 1.1) also knows the y/yes/on/n/no/off booleans.
+_V2_MAP: dict[str, tuple[str, Any]] = {
+    **_COMMON_MAP,
+    **dict.fromkeys(("y", "Y", "yes", "Yes", "YES", "on", "On", "ON"), (_TAG_BOOL, True)),
+    **dict.fromkeys(("n", "N", "no", "No", "NO", "off", "Off", "OFF"), (_TAG_BOOL, False)),
+}
+
+_YAML_STYLE_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+_DOT_FLOAT = re.compile(r"\.[0-9]+([eE][-+]?[0-9]+)?\Z")
+_INT_SYNTAX = re.compile(
+    r"(?P<sign>[-+]?)(?:0[xX](?P<hex>[0-9a-fA-F]+)|0[bB](?P<bin>[01]+)|0[oO](?P<oct>[0-7]+)"
+    r"|0(?P<loct>[0-7]*)|(?P<dec>[1-9][0-9]*))\Z"
+)
+_INT64_MIN, _INT64_MAX, _UINT64_MAX = -(1 << 63), (1 << 63) - 1, (1 << 64) - 1
+
+
+def go_parse_int(text: str, *, signed: bool = True, base: int = 0) -> int | None:
+    """``strconv.ParseInt(text, base, 64)`` (or ``ParseUint`` when not ``signed``).
+
+    Base 0 understands ``0x``/``0b``/``0o`` prefixes and a leading ``0`` for octal (the
+    prefix needs at least one digit after it: ``0x`` alone is invalid). Returns None on a
+    syntax or range error.
+    """
+    if base == 0:
+        m = _INT_SYNTAX.match(text)
+        if m is None or (m["sign"] and not signed):
+            return None
+        if m["hex"] is not None:
+            value = int(m["hex"], 16)
+        elif m["bin"] is not None:
+            value = int(m["bin"], 2)
+        elif m["oct"] is not None:
+            value = int(m["oct"], 8)
+        elif m["loct"] is not None:
+            value = int(m["loct"] or "0", 8)
+        else:
+            value = int(m["dec"])
+        sign = m["sign"]
+    else:
+        sign = text[:1] if text[:1] in ("+", "-") else ""
+        if sign and not signed:
+            return None
+        digits = text[len(sign) :]
+        allowed = "01" if base == 2 else "01234567"
+        if not digits or any(c not in allowed for c in digits):
+            return None
+        value = int(digits, base)
+    if sign == "-":
+        value = -value
+    if signed:
+        return value if _INT64_MIN <= value <= _INT64_MAX else None
+    return value if value <= _UINT64_MAX else None
+
+
+def go_parse_float(text: str) -> float | None:
+    """``strconv.ParseFloat`` for the decimal forms goyaml lets through; None on error.
+
+    Overflow is an error (``1e400`` stays a string); underflow silently gives 0.
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return None if math.isinf(value) else value
+
+
+_TS_FULL = re.compile(
+    r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:([Tt ])([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})"
+    r"(?:[.,]([0-9]+))?(Z|[-+][0-9]{2}:[0-9]{2})?)?\Z"
+)
+_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def go_timestamp(text: str) -> str | None:
+    """goyaml's ``parseTimestamp`` followed by ``time.Time.MarshalJSON``.
+
+    Accepted layouts (Go ``time.Parse``): ``2006-1-2T15:4:5.999999999Z07:00`` (also with a
+    lower-case ``t``), ``2006-1-2 15:4:5.999999999`` (no zone: UTC) and ``2006-1-2``. Returns
+    the RFC 3339 (nanosecond, trailing zeros trimmed) text, or None if ``text`` is no
+    timestamp. Offsets of more than 24 hours are rejected, as by Go.
+    """
+    m = _TS_FULL.match(text)
+    if m is None:
+        return None
+    year, month, day = int(m[1]), int(m[2]), int(m[3])
+    sep, zone = m[4], m[9]
+    if sep is not None and (sep == " ") == (zone is not None):
+        return None  # the space layout has no zone; the T layouts require one
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    if not 1 <= month <= 12 or not 1 <= day <= _DAYS[month - 1] + (month == 2 and leap):
+        return None
+    hour = minute = second = 0
+    frac = ""
+    if sep is not None:
+        hour, minute, second = int(m[5]), int(m[6]), int(m[7])
+        if hour >= 24 or minute >= 60 or second >= 60:
+            return None
+        frac = (m[8] or "")[:9].rstrip("0")
+    suffix = "Z"
+    if zone is not None and zone != "Z":
+        zh, zm = int(zone[1:3]), int(zone[4:6])
+        if zh > 24 or zm > 60:
+            return None
+        if zh or zm:
+            suffix = zone
+    out = f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}"
+    return out + (f".{frac}" if frac else "") + suffix
+
+
+def resolve_plain(text: str, *, v2: bool) -> tuple[str, Any]:
+    """goyaml's ``resolve("", text)`` for a plain (unquoted, untagged) scalar.
+
+    Returns ``(tag, value)``. With ``v2`` the YAML 1.1 booleans are recognised; timestamps
+    resolve to their RFC 3339 text (the caller decides whether to keep the original).
+    """
+    table = _V2_MAP if v2 else _COMMON_MAP
+    hit = table.get(text)
+    if hit is not None:
+        return hit
+    first = text[:1]
+    if first == ".":
+        if _DOT_FLOAT.match(text) and (f := go_parse_float(text)) is not None:
+            return _TAG_FLOAT, f
+        return _TAG_STR, text
+    if not first or first not in "+-0123456789":
+        return _TAG_STR, text
+    if first.isdigit() and len(text) > 4 and text[4] == "-" and (ts := go_timestamp(text)):
+        return _TAG_TIMESTAMP, ts
+    plain = text.replace("_", "")
+    if (i := go_parse_int(plain)) is not None or (
+        i := go_parse_int(plain, signed=False)
+    ) is not None:
+        return _TAG_INT, i
+    if _YAML_STYLE_FLOAT.match(plain) and (f := go_parse_float(plain)) is not None:
+        return _TAG_FLOAT, f
+    prefixes = (("0b", 2),) if v2 else (("0b", 2), ("0o", 8))
+    for prefix, base in prefixes:
+        if plain.startswith(prefix):
+            rest = plain[2:]
+            if (i := go_parse_int(rest, base=base)) is not None or (
+                i := go_parse_int(rest, signed=False, base=base)
+            ) is not None:
+                return _TAG_INT, i
+        elif plain.startswith("-" + prefix) and (
+            (i := go_parse_int("-" + plain[3:], base=base)) is not None
+        ):
+            return _TAG_INT, i
+    return _TAG_STR, text
+
+
+# -- PyYAML plumbing ---------------------------------------------------------------------
+
+_PLAIN = "!<plain>"  # marker tag our resolver gives to untagged plain scalars
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """A loader that composes nodes only; typing is done by :func:`_convert`."""
+
+    def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
+        if kind is ScalarNode:
+            if implicit[0]:
+                return _PLAIN
+            return "tag:yaml.org,2002:str"
+        if kind is SequenceNode:
+            return "tag:yaml.org,2002:seq"
+        return "tag:yaml.org,2002:map"
+
+
+_GO_PROBLEMS = {
+    "mapping values are not allowed here": "mapping values are not allowed in this context",
+}
+
+
+def _parse_error(exc: yaml.YAMLError, path: str) -> ParseError:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    problem = getattr(exc, "problem", None) or str(exc)
+    problem = _GO_PROBLEMS.get(problem, problem)
+    return ParseError(f"yaml: line {line}: {problem}" if line else f"yaml: {problem}", path, line)
+
+
+def _compose_all(text: str, path: str) -> list[Node]:
+    loader = _Loader(text)
+    try:
+        nodes: list[Node] = []
+        while loader.check_node():
+            node = loader.get_node()
+            if node is not None:
+                nodes.append(node)
+        return nodes
+    except yaml.YAMLError as exc:
+        raise _parse_error(exc, path) from None
+    finally:
+        loader.dispose()
+
+
+_SHORT = "tag:yaml.org,2002:"
+
+
+def _tagged_scalar(node: ScalarNode, path: str, v2: bool) -> Any:
+    """A scalar with an explicit tag (``!!str 123``, ``!!binary …``, ``!foo x``)."""
+    tag, value = node.tag, node.value
+    short = "!!" + tag[len(_SHORT) :] if tag.startswith(_SHORT) else tag
+    if short == _TAG_STR or not short.startswith("!!"):
+        return value
+    if short == "!!binary":
+        try:
+            data = base64.b64decode(value.replace("\n", "").replace(" ", ""), validate=True)
+        except (binascii.Error, ValueError):
+            raise ParseError(
+                "yaml: !!binary value contains invalid base64 data", path, node.start_mark.line + 1
+            ) from None
+        return data.decode("utf-8", errors="replace")
+    rtag, out = resolve_plain(value, v2=v2)
+    if short == _TAG_FLOAT and rtag == _TAG_INT:
+        return float(out)
+    if short == _TAG_TIMESTAMP and rtag == _TAG_TIMESTAMP:
+        return out
+    if rtag == short or short not in (_TAG_INT, _TAG_FLOAT, _TAG_BOOL, _TAG_NULL):
+        return value if rtag == _TAG_STR else out
+    raise ParseError(
+        f"yaml: cannot decode {rtag} `{value}` as a {short}", path, node.start_mark.line + 1
+    )
+
+
+class _Converter:
+    """Turns composed nodes into plain data (aliases are expanded into fresh copies)."""
+
+    def __init__(self, path: str, *, v2: bool) -> None:
+        self.path = path
+        self.v2 = v2
+        self.active: set[int] = set()
+        self.scalar: Callable[[str], Any] = self._plain_v2 if v2 else self._plain_v3
+
+    @staticmethod
+    def _plain_v3(text: str) -> Any:
+        return resolve_plain(text, v2=False)[1]
+
+    @staticmethod
+    def _plain_v2(text: str) -> Any:
+        tag, value = resolve_plain(text, v2=True)
+        return text if tag == _TAG_TIMESTAMP else value
+
+    def convert(self, node: Node) -> Any:
+        if isinstance(node, ScalarNode):
+            if node.tag == _PLAIN:
+                return self.scalar(node.value)
+            if node.tag == "tag:yaml.org,2002:str":
+                return node.value
+            return _tagged_scalar(node, self.path, self.v2)
+        key = id(node)
+        if key in self.active:
+            raise ParseError("yaml: anchor refers to itself", self.path, node.start_mark.line + 1)
+        self.active.add(key)
+        try:
+            if isinstance(node, SequenceNode):
+                return [self.convert(item) for item in node.value]
+            assert isinstance(node, MappingNode)
+            return self._mapping(node)
+        finally:
+            self.active.discard(key)
+
+    def _key(self, node: Node) -> Any:
+        if not isinstance(node, ScalarNode):
+            raise ParseError(
+                "yaml: invalid map key: a key must be a scalar", self.path, node.start_mark.line + 1
+            )
+        value = self.convert(node)
+        if self.v2 and not isinstance(value, str):
+            return _json_key(value)
+        return value
+
+    def _mapping(self, node: MappingNode) -> dict[Any, Any]:
+        out: dict[Any, Any] = {}
+        seen: dict[Any, int] = {}
+        merges: list[Node] = []
+        for knode, vnode in node.value:
+            if isinstance(knode, ScalarNode) and knode.tag == _PLAIN and knode.value == "<<":
+                merges.append(vnode)
+                continue
+            key = self._key(knode)
+            line = knode.start_mark.line + 1
+            if not self.v2 and key in seen:
+                raise ParseError(
+                    f'yaml: unmarshal errors:\n  line {line}: mapping key "{knode.value}" '
+                    f"already defined at line {seen[key]}",
+                    self.path,
+                    line,
+                )
+            seen.setdefault(key, line)
+            out[key] = self.convert(vnode)
+        for merge in merges:
+            sources = merge.value if isinstance(merge, SequenceNode) else [merge]
+            for src in sources:
+                data = self.convert(src)
+                if not isinstance(data, dict):
+                    raise ParseError(
+                        "yaml: map merge requires map or sequence of maps as the value",
+                        self.path,
+                        src.start_mark.line + 1,
+                    )
+                for k, v in data.items():
+                    out.setdefault(k, v)
+        return out
+
+
+def _json_key(value: Any) -> str:
+    """How ``sigs.k8s.io/yaml.YAMLToJSON`` spells a non-string map key."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        from kustomize_py.emit import format_float  # local: emit imports this module
+
+        return format_float(value)
+    return str(value)
+
+
+def load_resource_documents(text: str, path: str) -> list[Any]:
+    """Parse a (multi-document) resource file; empty and comment-only documents are skipped.
+
+    Every other document is returned, even a bare scalar or a list, so the caller can
+    reject it with kustomize's message. Duplicate keys are an error (goyaml.v3), merge keys
+    ``<<`` are applied (explicit keys win, then earlier merge sources), aliases are
+    expanded into independent copies.
+    """
+    converter = _Converter(path, v2=False)
+    docs: list[Any] = []
+    for node in _compose_all(text, path):
+        if isinstance(node, ScalarNode) and node.tag == _PLAIN and node.value == "":
+            continue
+        docs.append(converter.convert(node))
+    return docs
+
+
+def load_kustomization_data(text: str, path: str) -> Any:
+    """Parse a kustomization file with goyaml.v2 (YAML 1.1) typing, as ``YAMLToJSON`` does.
+
+    ``yes``/``on``/``y`` load as True, ``1.10`` as the float 1.1, ``0755`` as 493, dates
+    stay strings; non-string keys are converted to JSON's key text; a duplicate key keeps
+    the last value. An empty file gives None; several documents: the first one.
+    """
+    nodes = _compose_all(text, path)
+    if not nodes:
+        return None
+    return _Converter(path, v2=True).convert(nodes[0])
