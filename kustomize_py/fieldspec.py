@@ -1,0 +1,98 @@
+"""Field specs: where in a resource a transformer acts, as data (``spec/containers[]/image``).
+
+The traversal follows kustomize's ``api/filters/fieldspec``: a path step names a map
+key (``name[]`` hints that its value is a sequence); a sequence met on the way is
+walked element by element with the same remaining path; a missing key ends the walk
+unless the spec creates it; a scalar where a map or sequence is needed is an error.
+A ``null`` met at a ``name[]`` step becomes an empty sequence, as in kustomize.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from kustomize_py.model import FieldSpec
+
+__all__ = ["FieldSpecError", "find", "matches_gvk", "merge_specs", "split_path"]
+
+Location = tuple[dict[str, Any], str]
+
+
+class FieldSpecError(ValueError):
+    """A resource does not have the shape a field spec expects."""
+
+
+def split_path(path: str) -> list[str]:
+    """Split at ``/``; ``\\/`` escapes a slash inside a key."""
+    out: list[str] = []
+    for part in path.split("/"):
+        if out and out[-1].endswith("\\"):
+            out[-1] = out[-1][:-1] + "/" + part
+        else:
+            out.append(part)
+    return out
+
+
+def matches_gvk(spec: FieldSpec, data: dict[str, Any]) -> bool:
+    if spec.kind and spec.kind != data.get("kind"):
+        return False
+    api_version = data.get("apiVersion")
+    group, _, version = (api_version if isinstance(api_version, str) else "").rpartition("/")
+    return (not spec.group or spec.group == group) and (not spec.version or spec.version == version)
+
+
+def find(data: dict[str, Any], spec: FieldSpec, *, create: bool = True) -> Iterator[Location]:
+    """Yield ``(mapping, key)`` for every field ``spec`` designates in ``data``.
+
+    When ``spec.create`` is set (and the caller allows creation), missing maps on the
+    way and the final key are created, the final value as ``None`` for the caller to
+    set. Some transformers (images) never create, whatever the spec says.
+    """
+    if not matches_gvk(spec, data):
+        return
+    yield from _walk(data, split_path(spec.path), spec.create and create)
+
+
+def _walk(node: Any, steps: list[str], create: bool) -> Iterator[Location]:
+    if isinstance(node, list):
+        for item in node:
+            yield from _walk(item, steps, create)
+        return
+    if not isinstance(node, dict):
+        raise FieldSpecError("expected sequence or mapping node")
+    name, is_seq = (steps[0][:-2], True) if steps[0].endswith("[]") else (steps[0], False)
+    last = len(steps) == 1
+    if name not in node:
+        if not create or is_seq:
+            return
+        node[name] = None if last else {}
+    if last:
+        yield node, name
+        return
+    value = node[name]
+    if value is None:
+        if is_seq:
+            node[name] = []
+            return
+        if not create:
+            return
+        value = node[name] = {}
+    yield from _walk(value, steps[1:], create)
+
+
+def merge_specs(*groups: Iterable[FieldSpec]) -> tuple[FieldSpec, ...]:
+    """Concatenate spec lists, dropping exact repeats, like kustomize's FsSlice.MergeAll.
+
+    The same group/version/kind/path with a different ``create`` flag is a conflict.
+    """
+    seen: dict[tuple[str, str, str, str], FieldSpec] = {}
+    for group in groups:
+        for spec in group:
+            key = (spec.group, spec.version, spec.kind, spec.path)
+            if key in seen:
+                if seen[key].create != spec.create:
+                    raise FieldSpecError(f"conflicting fieldspecs for path {spec.path!r}")
+                continue
+            seen[key] = spec
+    return tuple(seen.values())

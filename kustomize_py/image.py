@@ -1,0 +1,70 @@
+"""Image references: how kustomize matches an ``images:`` entry and rewrites a string.
+
+``name`` is a regular expression fragment (Go RE2 syntax), anchored at the start and
+followed by an optional ``:tag`` and an optional ``@algorithm:digest`` up to the end
+of the string: ``nginx`` matches ``nginx:1.19`` but not ``docker.io/library/nginx``,
+``.`` is a wildcard, and a name that is not a valid expression matches nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kustomize_py.model import Image
+
+__all__ = ["is_match", "rewrite", "split"]
+
+_TAIL = r"(:[a-zA-Z0-9_.{}-]*)?(@[a-zA-Z][a-zA-Z0-9]*:[a-zA-Z0-9_.{}-]*)?\Z"
+
+
+@lru_cache(maxsize=1024)
+def _pattern(name: str) -> re.Pattern[str] | None:
+    # Go accepts "^*" (a repeated start anchor: the name is no longer anchored);
+    # Python rejects it, so spell the same thing as "(?:^)*".
+    head = "(?:^)*" if name.startswith("*") else "^"
+    body = name[1:] if name.startswith("*") else name
+    try:
+        return re.compile(head + body.replace(r"\z", r"\Z") + _TAIL, re.ASCII)
+    except re.error:
+        return None
+
+
+def is_match(image: str, name: str) -> bool:
+    pattern = _pattern(name)
+    return pattern is not None and pattern.search(image) is not None
+
+
+def split(image: str) -> tuple[str, str, str]:
+    """Split into (name, tag, digest); a ``:port`` in the first path component is no tag."""
+    slash = image.find("/")
+    offset = slash if slash > 0 else 0
+    search = image[offset:]
+    at, colon = search.find("@"), search.find(":")
+    if at < 0 and colon < 0:
+        return image, "", ""
+    if at >= 0 and (colon < 0 or at < colon):
+        return image[: offset + at], "", image[offset + at + 1 :]
+    if at >= 0:
+        return (
+            image[: offset + colon],
+            image[offset + colon + 1 : offset + at],
+            image[offset + at + 1 :],
+        )
+    return image[: offset + colon], image[offset + colon + 1 :], ""
+
+
+def rewrite(image: str, entry: Image) -> str:
+    """Apply one ``images:`` entry to an image string (unchanged when it does not match)."""
+    if not is_match(image, entry.name):
+        return image
+    name, tag, digest = split(image)
+    if entry.new_name:
+        name = entry.new_name
+    if entry.new_tag:
+        tag, digest = entry.new_tag, entry.digest
+    elif entry.digest:
+        tag, digest = "", entry.digest
+    elif entry.tag_suffix:
+        tag, digest = tag + entry.tag_suffix, ""
+    return name + (":" + tag if tag else "") + ("@" + digest if digest else "")

@@ -1,0 +1,1 @@
+"""kustomize's builtin transformers, one small module each, pure functions over resources."""

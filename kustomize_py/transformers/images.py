@@ -1,0 +1,108 @@
+"""The ``images:`` field (kustomize's ImageTagTransformer).
+
+Each entry runs two passes over every resource except CustomResourceDefinitions:
+
+* the legacy pass rewrites ``image`` in every element of any ``containers`` or
+  ``initContainers`` sequence, at any depth, in any kind;
+* the field-spec pass rewrites the fields the image field specs designate (the
+  defaults below plus ``images:`` specs from ``configurations:`` files).
+
+A container inside a pod template is visited by both passes, so a non-idempotent
+entry (``tagSuffix``) applies twice there, exactly as in kustomize. Entries run in
+list order, each over the result of the previous one.
+
+The passes commute per location, so each resource is walked once and every entry is
+applied to each image string as many times as kustomize would visit it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from kustomize_py.errors import TransformError
+from kustomize_py.fieldspec import FieldSpecError, find
+from kustomize_py.image import rewrite
+from kustomize_py.model import FieldSpec, Image
+from kustomize_py.resource import Resource
+
+__all__ = ["DEFAULT_FIELD_SPECS", "transform"]
+
+DEFAULT_FIELD_SPECS = tuple(
+    FieldSpec(path, create=True)
+    for path in (
+        "spec/containers[]/image",
+        "spec/initContainers[]/image",
+        "spec/volumes[]/image/reference",
+        "spec/template/spec/containers[]/image",
+        "spec/template/spec/initContainers[]/image",
+        "spec/template/spec/volumes[]/image/reference",
+        "spec/jobTemplate/spec/template/spec/volumes[]/image/reference",
+    )
+)
+_CONTAINER_KEYS = frozenset(("containers", "initContainers"))
+
+
+def transform(
+    resources: Iterable[Resource], images: Sequence[Image], field_specs: Sequence[FieldSpec]
+) -> None:
+    """Apply ``images`` to ``resources`` in place."""
+    if not images:
+        return
+    for res in resources:
+        if res.kind == "CustomResourceDefinition":
+            continue
+        visits: dict[tuple[int, str], list[Any]] = {}
+        try:
+            for holder in _legacy_holders(res.data):
+                _visit(visits, holder, "image")
+            for spec in field_specs:
+                for holder, key in find(res.data, spec, create=False):
+                    _visit(visits, holder, key)
+        except (FieldSpecError, _WrongKind) as err:
+            raise TransformError(f"{err} (in {res.id})", res.origin) from None
+        for holder, key, count in visits.values():
+            value = holder[key]
+            for entry in images:
+                for _ in range(count):
+                    value = rewrite(value, entry)
+            holder[key] = value
+
+
+class _WrongKind(ValueError):
+    pass
+
+
+def _visit(visits: dict[tuple[int, str], list[Any]], holder: dict[str, Any], key: str) -> None:
+    """Count one visit of ``holder[key]``; non-string values are left alone."""
+    value = holder.get(key)
+    if isinstance(value, dict | list):
+        raise _WrongKind(
+            f"wrong node kind: expected ScalarNode but got "
+            f"{'MappingNode' if isinstance(value, dict) else 'SequenceNode'}"
+            f" at {key!r}"
+        )
+    if not isinstance(value, str):
+        return
+    slot = visits.setdefault((id(holder), key), [holder, key, 0])
+    slot[2] += 1
+
+
+def _legacy_holders(node: Any) -> Iterable[dict[str, Any]]:
+    """Every container mapping with an ``image`` under ``containers``/``initContainers``."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _legacy_holders(item)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(value, dict | list):
+                yield from _legacy_holders(value)
+            if key in _CONTAINER_KEYS and isinstance(value, list):
+                for container in value:
+                    if not isinstance(container, dict):
+                        raise _WrongKind(
+                            f"wrong node kind: expected MappingNode but got a scalar "
+                            f"({container!r}) in {key!r}"
+                        )
+                    if "image" in container:
+                        yield container
