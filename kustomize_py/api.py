@@ -6,6 +6,9 @@ import enum
 from pathlib import Path
 from typing import Any
 
+from kustomize_py.errors import KustomizeError, RenderError
+from kustomize_py.resource import Resource
+
 __all__ = ["LoadRestrictor", "build", "render"]
 
 
@@ -16,13 +19,48 @@ class LoadRestrictor(enum.StrEnum):
     NONE = "LoadRestrictionsNone"
 
 
-def render(path: str | Path, *, load_restrictor: LoadRestrictor | str = LoadRestrictor.ROOT_ONLY) -> str:
-    """Build the kustomization at ``path`` and return exactly what ``kustomize build`` prints."""
-    raise NotImplementedError
+def _resources(path: str | Path, load_restrictor: LoadRestrictor | str) -> list[Resource]:
+    from kustomize_py.loader import Loader
+    from kustomize_py.pipeline import run
+
+    try:
+        restrictor = LoadRestrictor(load_restrictor)
+    except ValueError:
+        choices = ", ".join(r.value for r in LoadRestrictor)
+        raise KustomizeError(
+            f"unknown load restrictor {load_restrictor!r}; choose {choices}"
+        ) from None
+    loader = Loader(restrict_to_root=restrictor is LoadRestrictor.ROOT_ONLY)
+    resources, _ = run(Path(path), loader)
+    return resources
+
+
+def render(
+    path: str | Path, *, load_restrictor: LoadRestrictor | str = LoadRestrictor.ROOT_ONLY
+) -> str:
+    """Build the kustomization at ``path`` and return exactly what ``kustomize build`` prints.
+
+    Raises a :class:`~kustomize_py.KustomizeError` subclass naming the file at fault.
+    Deprecated fields are reported with ``warnings`` (``KustomizeDeprecationWarning``).
+    """
+    from kustomize_py.emit import dump_document
+
+    parts = []
+    for res in _resources(path, load_restrictor):
+        try:
+            parts.append(dump_document(res.data))
+        except RenderError as err:
+            raise RenderError(f"{err.message} (in {res.id})", res.origin) from None
+    return "---\n".join(parts)
 
 
 def build(
     path: str | Path, *, load_restrictor: LoadRestrictor | str = LoadRestrictor.ROOT_ONLY
 ) -> list[dict[str, Any]]:
-    """Build the kustomization at ``path`` and return its resources as plain Python data."""
-    raise NotImplementedError
+    """Build the kustomization at ``path`` and return its resources as plain Python data.
+
+    The list is in output order; each item is the dict ``yaml.safe_load`` would give
+    for that document of ``render``'s output, except that mapping keys keep the order
+    of the input files.
+    """
+    return [res.data for res in _resources(path, load_restrictor)]

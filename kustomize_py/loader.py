@@ -1,0 +1,205 @@
+"""Reading kustomizations and resource files from disk: the only module that does.
+
+It finds the kustomization file in a directory, enforces the load restrictor
+(by default every file read must resolve, symlinks included, inside the
+kustomization's root), detects cycles between kustomization directories, and
+turns resource files into :class:`Resource` objects.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kustomize_py.errors import LoadError, ParseError
+from kustomize_py.model import Kustomization, decode_kustomization
+from kustomize_py.resource import Resource
+from kustomize_py.yaml_load import load_kustomization_data, load_resource_documents
+
+__all__ = ["KUSTOMIZATION_FILE_NAMES", "Loader", "Root"]
+
+KUSTOMIZATION_FILE_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+# What kustomize would fetch: URLs (http, https, ssh, file, git, "git::" forcing),
+# scp-like git addresses, and the bare hosting-site forms its repo specs accept.
+_REMOTE = re.compile(
+    r"^(?:git::|[a-z][a-z0-9+.-]*://|[\w.-]+@[\w.-]+:|github\.com/|gitlab\.com/|bitbucket\.org/)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Root:
+    """A kustomization directory being built, and the file that defines it."""
+
+    directory: Path  # absolute, symlinks resolved
+    kustomization: Kustomization
+    text: str  # the kustomization file's text, for locating errors
+
+    @property
+    def file(self) -> str:
+        return self.kustomization.path
+
+    def line_of(self, entry: str) -> int | None:
+        """The line on which a list entry (a resource path…) is written, if found."""
+        for number, line in enumerate(self.text.splitlines(), 1):
+            stripped = line.split("#", 1)[0]
+            if entry in stripped:
+                return number
+        return None
+
+
+def display(path: Path | str) -> str:
+    """A path as users typed it: relative to the working directory when below it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(path)
+
+
+class Loader:
+    """Reads files under a load restrictor; ``restrict_to_root`` is kustomize's default."""
+
+    def __init__(self, *, restrict_to_root: bool = True):
+        self.restrict_to_root = restrict_to_root
+
+    # -- kustomization files --------------------------------------------------------
+
+    def load_root(self, directory: Path) -> Root:
+        if not directory.exists():
+            raise LoadError("no such directory", display(directory))
+        if not directory.is_dir():
+            raise LoadError("not a directory; kustomize builds a directory", display(directory))
+        directory = directory.resolve()
+        found = [directory / n for n in KUSTOMIZATION_FILE_NAMES if (directory / n).is_file()]
+        if not found:
+            raise LoadError(
+                "no kustomization file: expected one of 'kustomization.yaml', "
+                "'kustomization.yml' or 'Kustomization'",
+                display(directory),
+            )
+        if len(found) > 1:
+            names = ", ".join(f.name for f in found)
+            raise LoadError(
+                f"found multiple kustomization files ({names}); keep one", display(directory)
+            )
+        path = found[0]
+        text = self._read_text(path)
+        data = load_kustomization_data(text, display(path))
+        return Root(directory, decode_kustomization(data, display(path), text), text)
+
+    # -- files named by a kustomization ---------------------------------------------
+
+    def resolve_file(self, root: Root, entry: str) -> Path | None:
+        """The file ``entry`` names, checked against the restrictor; None if no file."""
+        candidate = root.directory / entry
+        if not candidate.is_file():
+            return None
+        if self.restrict_to_root:
+            real = candidate.resolve()
+            if not real.parent.is_relative_to(root.directory):
+                raise LoadError(
+                    f"security: file '{display(real)}' is not in or below "
+                    f"'{display(root.directory)}' (the default load restrictor allows only "
+                    "files under the kustomization's root; --load-restrictor "
+                    "LoadRestrictionsNone lifts it)",
+                    root.file,
+                    root.line_of(entry),
+                )
+        return candidate
+
+    def read_file(self, root: Root, entry: str, what: str) -> tuple[Path, str]:
+        path = self.resolve_file(root, entry)
+        if path is None:
+            raise LoadError(
+                f"{what} '{entry}' not found: no such file '{display(root.directory / entry)}'",
+                root.file,
+                root.line_of(entry),
+            )
+        return path, self._read_text(path)
+
+    def resolve_directory(self, root: Root, entry: str, stack: tuple[Path, ...]) -> Path:
+        """The kustomization directory ``entry`` names; refuses remote URLs and cycles."""
+
+        def fail(message: str) -> LoadError:
+            return LoadError(message, root.file, root.line_of(entry))
+
+        if _REMOTE.match(entry):
+            raise fail(
+                f"remote resource '{entry}' is not supported: kustomize-py builds "
+                "offline, from local files only"
+            )
+        if not entry.strip():
+            raise fail("empty resource entry")
+        if os.path.isabs(entry):
+            raise fail(
+                f"resource '{entry}': a kustomization directory must be given as a relative path"
+            )
+        candidate = root.directory / entry
+        if not candidate.exists():
+            raise fail(
+                f"resource '{entry}' not found: no such file or directory '{display(candidate)}'"
+            )
+        if not candidate.is_dir():
+            raise fail(
+                f"resource '{entry}' is neither a resource file nor a kustomization directory"
+            )
+        real = candidate.resolve()
+        for visited in stack:
+            if visited == real or visited.is_relative_to(real):
+                raise fail(
+                    f"cycle detected: '{entry}' ({display(real)}) contains "
+                    f"'{display(visited)}', which is already being built"
+                )
+        if not any((real / n).is_file() for n in KUSTOMIZATION_FILE_NAMES):
+            raise fail(
+                f"resource '{entry}' is a directory without a kustomization "
+                "file (kustomization.yaml, kustomization.yml or Kustomization)"
+            )
+        return real
+
+    @staticmethod
+    def _read_text(path: Path) -> str:
+        try:
+            return path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise ParseError(
+                f"not UTF-8 text ({err.reason} at byte {err.start})", display(path)
+            ) from None
+        except OSError as err:
+            raise LoadError(err.strerror or str(err), display(path)) from None
+
+
+def resources_from_text(text: str, origin: str) -> list[Resource]:
+    """Parse a resource file; ``List`` items follow the file's other documents."""
+    documents = load_resource_documents(text, origin)
+    plain: list[Resource] = []
+    listed: list[Resource] = []
+    for number, doc in enumerate(documents, 1):
+        if not isinstance(doc, dict):
+            raise ParseError(
+                f"document {number} is not a Kubernetes object (missing Resource metadata)", origin
+            )
+        kind = doc.get("kind")
+        if isinstance(kind, str) and kind.endswith("List") and "items" in doc:
+            for item in doc["items"] or ():
+                _check(item, origin, f"an item of the {kind} in document {number}")
+                listed.append(Resource(item, origin))
+            continue
+        _check(doc, origin, f"document {number}")
+        plain.append(Resource(doc, origin))
+    return plain + listed
+
+
+def _check(doc: Any, origin: str, what: str) -> None:
+    if not isinstance(doc, dict):
+        raise ParseError(f"{what} is not a Kubernetes object", origin)
+    kind = doc.get("kind")
+    if not kind or not isinstance(kind, str):
+        raise ParseError(f"{what} is missing kind", origin)
+    meta = doc.get("metadata")
+    name = meta.get("name") if isinstance(meta, dict) else None
+    if not kind.endswith("List") and (not name or not isinstance(name, str)):
+        raise ParseError(f"{what} ({kind}) is missing metadata.name", origin)

@@ -1,0 +1,204 @@
+"""load → transform → finish: one kustomization build, in kustomize's order.
+
+``accumulate`` builds a kustomization directory completely: its resources (files,
+and sub-kustomizations built recursively the same way), its field-spec
+configurations, then its transformers in kustomize's fixed order (namespace before
+images). ``run`` does that for the top-level directory and then the steps kustomize
+runs once at the end: dropping local-config resources, removing build annotations,
+and sorting.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kustomize_py.errors import KustomizationError, KustomizeError
+from kustomize_py.fieldspec import FieldSpecError, merge_specs
+from kustomize_py.loader import Loader, Root, display, resources_from_text
+from kustomize_py.model import FieldSpec, SortOptions, decode_struct, field_specs
+from kustomize_py.resource import ResMap, Resource
+from kustomize_py.sort import legacy_sorted
+from kustomize_py.transformers import images, namespace
+from kustomize_py.yaml_load import load_kustomization_data
+
+__all__ = ["KustomizeDeprecationWarning", "run"]
+
+
+class KustomizeDeprecationWarning(UserWarning):
+    """A kustomization uses a deprecated field (kustomize prints the same warning)."""
+
+
+_DEPRECATION_TEXT = {
+    "bases": "'bases' is deprecated. Please use 'resources' instead.",
+    "imageTags": "'imageTags' is deprecated. Please use 'images' instead.",
+}
+
+
+@dataclass(slots=True)
+class Accumulated:
+    """A built kustomization: its resources and the field specs it passes upward."""
+
+    resources: ResMap = field(default_factory=ResMap)
+    image_specs: tuple[FieldSpec, ...] = images.DEFAULT_FIELD_SPECS
+    namespace_specs: tuple[FieldSpec, ...] = namespace.DEFAULT_FIELD_SPECS
+
+    def merge_specs(
+        self, image_specs: tuple[FieldSpec, ...], namespace_specs: tuple[FieldSpec, ...], where: str
+    ) -> None:
+        try:
+            self.image_specs = merge_specs(self.image_specs, image_specs)
+            self.namespace_specs = merge_specs(self.namespace_specs, namespace_specs)
+        except FieldSpecError as err:
+            raise KustomizationError(str(err), where) from None
+
+
+def run(path: Path, loader: Loader) -> tuple[list[Resource], SortOptions | None]:
+    """Build the kustomization at ``path``; return its final resources, sorted."""
+    root = loader.load_root(path)
+    acc = accumulate(root, loader, (root.directory,))
+    _check_role_binding_subjects(acc.resources)
+    resources = [r for r in acc.resources if not _is_local_config(r)]
+    for res in resources:
+        _remove_build_annotations(res.data)
+    order = root.kustomization.sort_options
+    if order is None or order.order == "legacy":
+        resources = legacy_sorted(resources, order)
+    return resources, order
+
+
+def accumulate(root: Root, loader: Loader, stack: tuple[Path, ...]) -> Accumulated:
+    kust = root.kustomization
+    for name in kust.used_deprecated:
+        warnings.warn(
+            f"{_DEPRECATION_TEXT[name]} Run 'kustomize edit fix' to update your "
+            "Kustomization automatically.",
+            KustomizeDeprecationWarning,
+            stacklevel=2,
+        )
+    acc = Accumulated()
+    for entry in kust.resources:
+        path = loader.resolve_file(root, entry)
+        if path is not None:
+            origin = display(path)
+            text = path.read_text(encoding="utf-8")
+            for res in resources_from_text(text, origin):
+                _append(acc.resources, res, root, entry)
+            continue
+        sub_dir = loader.resolve_directory(root, entry, stack)
+        sub = accumulate(loader.load_root(sub_dir), loader, (*stack, sub_dir))
+        for res in sub.resources:
+            _append(acc.resources, res, root, entry)
+        acc.merge_specs(sub.image_specs, sub.namespace_specs, root.file)
+
+    for entry in kust.configurations:
+        path, text = loader.read_file(root, entry, "configurations file")
+        origin = display(path)
+        config = decode_struct(
+            load_kustomization_data(text, origin) or {}, "TransformerConfig", origin, text
+        )
+        acc.merge_specs(
+            field_specs(config.get("images")), field_specs(config.get("namespace")), origin
+        )
+    for entry in kust.crds:
+        path, text = loader.read_file(root, entry, "crds file")
+        _check_openapi_definitions(load_kustomization_data(text, display(path)), display(path))
+
+    namespace.transform(acc.resources, kust.namespace, acc.namespace_specs)
+    images.transform(acc.resources, kust.images, acc.image_specs)
+    acc.resources.reindex()
+    return acc
+
+
+def _check_openapi_definitions(data: Any, origin: str) -> None:
+    """A ``crds:`` file is a map of OpenAPI definitions (name -> definition), not a CRD.
+
+    kustomize reads it only for name-reference hints, which matter once name-changing
+    transformers exist; here it is validated like kustomize validates it.
+    """
+    if data is None:
+        return
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise KustomizationError(
+            "not a map of OpenAPI definitions (definition name -> definition); the crds "
+            "field takes OpenAPI definitions, not CustomResourceDefinition manifests",
+            origin,
+        )
+
+
+def _append(resmap: ResMap, res: Resource, root: Root, entry: str) -> None:
+    try:
+        resmap.append(res)
+    except KustomizeError as err:
+        raise type(err)(
+            f"{err.message} (from '{entry}', also defined in an earlier resource)",
+            root.file,
+            root.line_of(entry),
+        ) from None
+
+
+def _check_role_binding_subjects(resources: ResMap) -> None:
+    """Reject a RoleBinding whose ServiceAccount subject has a blank ``namespace:``.
+
+    kustomize's name-reference step reads the namespaces of a RoleBinding's
+    ServiceAccount subjects whenever the build holds something the binding can refer
+    to (a Role, ClusterRole or ServiceAccount), and fails on a key without a value.
+    """
+    kinds = {res.kind for res in resources}
+    if not kinds & {"Role", "ClusterRole", "ServiceAccount"}:
+        return
+    for res in resources:
+        subjects = res.data.get("subjects") if res.kind == "RoleBinding" else None
+        for subject in subjects if isinstance(subjects, list) else ():
+            if (
+                isinstance(subject, dict)
+                and subject.get("kind") == "ServiceAccount"
+                and "namespace" in subject
+                and not isinstance(subject["namespace"], str)
+            ):
+                raise KustomizationError(
+                    f"namespace is blank in a ServiceAccount subject of {res.id}; give it a "
+                    "value or remove the key",
+                    res.origin,
+                )
+
+
+def _is_local_config(res: Resource) -> bool:
+    annotations = res.metadata.get("annotations")
+    if not isinstance(annotations, dict):
+        return False
+    value = annotations.get("config.kubernetes.io/local-config")
+    return value is not None and value != "false"
+
+
+_BUILD_ANNOTATIONS = frozenset(
+    (
+        "config.kubernetes.io/index",
+        "config.kubernetes.io/path",
+        "config.k8s.io/id",
+        "kustomize.config.k8s.io/id",
+        "config.kubernetes.io/origin",
+        "alpha.config.kubernetes.io/transformations",
+        "kustomize.config.k8s.io/needs-hash",
+        "kustomize.config.k8s.io/behavior",
+    )
+)
+
+
+def _remove_build_annotations(data: dict[str, Any]) -> None:
+    """kustomize strips its own bookkeeping annotations, and an emptied annotations map."""
+    meta = data.get("metadata")
+    if not isinstance(meta, dict) or "annotations" not in meta:
+        return
+    annotations = meta["annotations"]
+    if isinstance(annotations, dict):
+        for key in [
+            k
+            for k in annotations
+            if k in _BUILD_ANNOTATIONS or k.startswith("internal.config.kubernetes.io/")
+        ]:
+            del annotations[key]
+        if not annotations:
+            del meta["annotations"]
