@@ -72,7 +72,12 @@ class ReferenceResult:
 
 def _run(argv: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        argv, capture_output=True, text=True, check=False, cwd=cwd, encoding="utf-8",
+        argv,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+        encoding="utf-8",
         errors="surrogateescape",
     )
 
@@ -94,7 +99,9 @@ def find_engine(name: str | None = None) -> Engine:
         if engine == "pykustomize" and _has_pykustomize():
             return Engine("pykustomize", (sys.executable, "-m", "kustomize_py.reference"))
     if name and name not in ENGINE_NAMES:
-        raise ReferenceUnavailable(f"unknown engine {name!r}; choose from {', '.join(ENGINE_NAMES)}")
+        raise ReferenceUnavailable(
+            f"unknown engine {name!r}; choose from {', '.join(ENGINE_NAMES)}"
+        )
     raise ReferenceUnavailable(
         f"no real kustomize found (tried {', '.join(wanted)}); "
         "install one, e.g. `pip install --ignore-requires-python pykustomize==0.1.4`"
@@ -137,9 +144,12 @@ def _pykustomize_main(argv: list[str]) -> int:  # pragma: no cover - runs in a c
     if argv[1:3] == ["--load-restrictor", "LoadRestrictionsNone"]:
         restrictor = 1
     options = {
-        "load_restrictions": restrictor, "reorder": "unspecified",
-        "add_managedby_label": False, "enable_plugins": False,
-        "enable_helm": False, "helm_command": "",
+        "load_restrictions": restrictor,
+        "reorder": "unspecified",
+        "add_managedby_label": False,
+        "enable_plugins": False,
+        "enable_helm": False,
+        "helm_command": "",
     }
     lib = get_library()
     result = ffi.new("char**")
