@@ -464,7 +464,32 @@ def _write_single_with_breaks(w: _Writer, s: str, allow_breaks: bool) -> None:
     w.write_indicator("'", False, False, False)
 
 
+_V3_ODD = re.compile("[\x7f-\x9f\ufffe\uffff]")
+_V3_BAD = re.compile("[\x7f-\x84\x86-\x9f\ufffe\uffff]")
+_NEL_RUN = re.compile(" *(\x85(?: *\x85)*) *")
+
+
+def _v3_round_trip(s: str) -> str:
+    """What survives kyaml's goyaml.v3 write-and-reread of a string with odd characters.
+
+    goyaml.v3 writes DEL, C1 controls and U+FFFE/U+FFFF raw and then refuses to read them
+    back (kustomize fails with ``yaml: control characters are not allowed``); it also writes
+    NEL (U+0085) raw inside double quotes, where reading folds it like a line break: one
+    NEL becomes a space, n consecutive NELs n-1 newlines, spaces around them vanish.
+    """
+    if _V3_BAD.search(s):
+        raise RenderError(f"yaml: control characters are not allowed (in {s!r})")
+    return _NEL_RUN.sub(
+        lambda m: (
+            " " if len(m[1].replace(" ", "")) == 1 else "\n" * (len(m[1].replace(" ", "")) - 1)
+        ),
+        s,
+    )
+
+
 def _write_scalar_text(w: _Writer, s: str, simple_key: bool) -> None:
+    if _V3_ODD.search(s):
+        s = _v3_round_trip(s)
     style = _style(s, simple_key)
     if style == _LITERAL:
         _write_literal(w, s)
