@@ -232,12 +232,29 @@ _GO_PROBLEMS = {
 }
 
 
-def _parse_error(exc: yaml.YAMLError, path: str) -> ParseError:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line = mark.line + 1 if mark is not None else None
+def _parse_error(exc: yaml.YAMLError, path: str, text: str) -> ParseError:
+    """goyaml's error text: ``yaml: line N: problem``.
+
+    goyaml takes the context mark's line if it is not the first line, else the problem
+    mark's; both are 0-based and only scanner errors add one (so parser errors name the
+    line before the problem, as kustomize prints them).
+    """
     problem = getattr(exc, "problem", None) or str(exc)
+    if problem.startswith("found undefined alias"):
+        mark = getattr(exc, "problem_mark", None)
+        found = re.match(r"\*([^\s,\[\]{}]+)", text[mark.index :]) if mark is not None else None
+        name = found[1] if found else ""
+        return ParseError(f"yaml: unknown anchor '{name}' referenced", path, None)
+    scanner = isinstance(exc, yaml.scanner.ScannerError)
+    line = 0
+    for mark in (getattr(exc, "context_mark", None), getattr(exc, "problem_mark", None)):
+        if mark is not None and mark.line != 0:
+            line = mark.line + (1 if scanner else 0)
+            break
     problem = _GO_PROBLEMS.get(problem, problem)
-    return ParseError(f"yaml: line {line}: {problem}" if line else f"yaml: {problem}", path, line)
+    if line:
+        return ParseError(f"yaml: line {line}: {problem}", path, line)
+    return ParseError(f"yaml: {problem}", path, None)
 
 
 def _compose_all(text: str, path: str) -> list[Node]:
@@ -250,7 +267,7 @@ def _compose_all(text: str, path: str) -> list[Node]:
                 nodes.append(node)
         return nodes
     except yaml.YAMLError as exc:
-        raise _parse_error(exc, path) from None
+        raise _parse_error(exc, path, text) from None
     finally:
         loader.dispose()
 
