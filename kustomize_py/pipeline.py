@@ -173,32 +173,48 @@ def _is_local_config(res: Resource) -> bool:
     return value is not None and value != "false"
 
 
+# kustomize's build annotations and kyaml's bookkeeping annotations, removed from every
+# resource at the end of a build (whether kustomize or the user put them there).
 _BUILD_ANNOTATIONS = frozenset(
     (
         "config.kubernetes.io/index",
         "config.kubernetes.io/path",
         "config.k8s.io/id",
-        "kustomize.config.k8s.io/id",
         "config.kubernetes.io/origin",
         "alpha.config.kubernetes.io/transformations",
-        "kustomize.config.k8s.io/needs-hash",
-        "kustomize.config.k8s.io/behavior",
+        *(
+            "internal.config.kubernetes.io/" + name
+            for name in (
+                "path",
+                "index",
+                "id",
+                "seqindent",
+                "annotations-migration-resource-id",
+                "previousKinds",
+                "previousNames",
+                "prefixes",
+                "suffixes",
+                "previousNamespaces",
+                "refBy",
+                "generatorBehavior",
+                "needsHashSuffix",
+                "allowNameChange",
+                "allowKindChange",
+            )
+        ),
     )
 )
 
 
 def _remove_build_annotations(data: dict[str, Any]) -> None:
-    """kustomize strips its own bookkeeping annotations, and an emptied annotations map."""
+    """Strip the build annotations; an annotations field left empty (or that was never
+    a map: ``null``, ``[]``) disappears, as kustomize rewrites the field."""
     meta = data.get("metadata")
     if not isinstance(meta, dict) or "annotations" not in meta:
         return
     annotations = meta["annotations"]
     if isinstance(annotations, dict):
-        for key in [
-            k
-            for k in annotations
-            if k in _BUILD_ANNOTATIONS or k.startswith("internal.config.kubernetes.io/")
-        ]:
+        for key in [k for k in annotations if k in _BUILD_ANNOTATIONS]:
             del annotations[key]
-        if not annotations:
-            del meta["annotations"]
+    if not annotations or not isinstance(annotations, dict):
+        del meta["annotations"]
