@@ -10,6 +10,7 @@ and sorting.
 
 from __future__ import annotations
 
+import logging
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,8 @@ from kustomize_py.transformers import images, namespace
 from kustomize_py.yaml_load import load_kustomization_data
 
 __all__ = ["KustomizeDeprecationWarning", "run"]
+
+log = logging.getLogger(__name__)
 
 
 class KustomizeDeprecationWarning(UserWarning):
@@ -78,6 +81,7 @@ def accumulate(root: Root, loader: Loader, stack: tuple[Path, ...]) -> Accumulat
             KustomizeDeprecationWarning,
             stacklevel=2,
         )
+    log.debug("building %s", root.file)
     acc = Accumulated()
     for entry in kust.resources:
         path = loader.resolve_file(root, entry)
@@ -109,6 +113,14 @@ def accumulate(root: Root, loader: Loader, stack: tuple[Path, ...]) -> Accumulat
     namespace.transform(acc.resources, kust.namespace, acc.namespace_specs)
     images.transform(acc.resources, kust.images, acc.image_specs)
     acc.resources.reindex()
+    log.debug(
+        "built %s: %d resources, namespace %r, %d image entries over %d field specs",
+        root.file,
+        len(acc.resources),
+        kust.namespace,
+        len(kust.images),
+        len(acc.image_specs),
+    )
     return acc
 
 
