@@ -214,10 +214,16 @@ class _Decoder:
         fields = STRUCTS[name]
         folded = {k.casefold(): k for k in fields}
         out: dict[str, Any] = {}
-        for key, item in value.items():
+        # kustomize converts the YAML to JSON through a Go map, which writes the keys in
+        # byte order; of keys differing only in case (``newTag``/``NewTag``) the one that
+        # sorts last wins, whatever the file's order, and the first error is reported
+        # in that order too.
+        for key, item in sorted(value.items(), key=lambda kv: str(kv[0])):
             canonical = folded.get(str(key).casefold())
             if canonical is None:
                 raise self.fail(where, f'unknown field "{key}" in {name}')
+            if item is None and fields[canonical] in ("str", "bool"):
+                continue  # Go: null leaves a string or bool as it was (lists become nil)
             out[canonical] = self.decode(item, fields[canonical], [*where, canonical])
         return out
 
