@@ -181,10 +181,14 @@ class _Decoder:
         self.path = path
         self.text = text
 
-    def fail(self, where: list[str | int], message: str) -> KustomizationError:
+    def fail(
+        self, where: list[str | int], message: str, *, at: str | None = None
+    ) -> KustomizationError:
+        """An error about the value at ``where``; ``at``: a key inside it, for the line."""
         dotted = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in where).lstrip(".")
         prefix = f"{dotted}: " if dotted else ""
-        return KustomizationError(prefix + message, self.path, _line_of(self.text, where))
+        line = _line_of(self.text, where if at is None else [*where, at])
+        return KustomizationError(prefix + message, self.path, line)
 
     def decode(self, value: Any, typ: Type, where: list[str | int]) -> Any:
         if value is None or typ == "any":
@@ -221,7 +225,7 @@ class _Decoder:
         for key, item in sorted(value.items(), key=lambda kv: str(kv[0])):
             canonical = folded.get(str(key).casefold())
             if canonical is None:
-                raise self.fail(where, f'unknown field "{key}" in {name}')
+                raise self.fail(where, f'unknown field "{key}" in {name}', at=str(key))
             if item is None and fields[canonical] in ("str", "bool"):
                 continue  # Go: null leaves a string or bool as it was (lists become nil)
             out[canonical] = self.decode(item, fields[canonical], [*where, canonical])
@@ -237,11 +241,15 @@ class _Decoder:
 
 
 def _line_of(text: str, where: list[str | int]) -> int | None:
-    """Best-effort 1-based line of a field path in the file's text."""
+    """Best-effort 1-based line of a field path (keys and block-list indices) in the text."""
     line, pos = None, 0
     lines = text.splitlines()
     for step in where:
         if isinstance(step, int):
+            found = _list_item(lines, pos, step)
+            if found is None:
+                return line
+            line, pos = found + 1, found  # the item's first key may share its line
             continue
         pattern = re.compile(rf"^[\s-]*[\"']?{re.escape(step)}[\"']?\s*:", re.IGNORECASE)
         for i in range(pos, len(lines)):
@@ -251,6 +259,28 @@ def _line_of(text: str, where: list[str | int]) -> int | None:
         else:
             return line
     return line
+
+
+def _list_item(lines: list[str], start: int, index: int) -> int | None:
+    """The 0-based line of item ``index`` of the block sequence starting at ``start``."""
+    item_indent, count = None, -1
+    for i in range(start, len(lines)):
+        stripped = lines[i].lstrip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(lines[i]) - len(stripped)
+        is_item = stripped == "-" or stripped.startswith(("- ", "-\t"))
+        if item_indent is None:
+            if not is_item:
+                return None  # a flow list or a scalar: no item lines to point at
+            item_indent = indent
+        if indent < item_indent or (indent == item_indent and not is_item):
+            return None
+        if indent == item_indent:
+            count += 1
+            if count == index:
+                return i
+    return None
 
 
 def decode_struct(data: Any, name: str, path: str, text: str = "") -> dict[str, Any]:
