@@ -52,11 +52,13 @@ class Root:
 
 
 def display(path: Path | str) -> str:
-    """A path as users typed it: relative to the working directory when below it."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # pragma: no cover - other drive on Windows
-        return str(path)
+    """A path as users typed it: relative to the working directory when below it,
+    else absolute (never a climb of ``../..`` from wherever the command ran)."""
+    absolute = os.path.abspath(path)
+    cwd = os.getcwd()
+    if absolute == cwd or absolute.startswith(cwd.rstrip(os.sep) + os.sep):
+        return os.path.relpath(absolute, cwd)
+    return absolute
 
 
 class Loader:
