@@ -43,11 +43,20 @@ class Root:
         return self.kustomization.path
 
     def line_of(self, entry: str) -> int | None:
-        """The line on which a list entry (a resource path…) is written, if found."""
-        for number, line in enumerate(self.text.splitlines(), 1):
-            stripped = line.split("#", 1)[0]
-            if entry in stripped:
+        """The line on which a list entry (a resource path…) is written, if found.
+
+        A block-list item ``- entry`` (quoted or not) is preferred; otherwise the first
+        line holding the text (a flow list), so that ``c`` is not found in ``resources:``.
+        """
+        lines = [line.split(" #", 1)[0].rstrip() for line in self.text.splitlines()]
+        for number, line in enumerate(lines, 1):
+            item = line.lstrip()
+            if item.startswith("-") and item[1:].strip().strip("'\"") == entry:
                 return number
+        if entry:
+            for number, line in enumerate(lines, 1):
+                if entry in line:
+                    return number
         return None
 
 
