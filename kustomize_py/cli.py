@@ -7,6 +7,8 @@ errors) goes through the typer app. Errors map to exit codes in ``_guard`` only.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -67,9 +69,15 @@ def build_command(path: str, output: str | None, load_restrictor: str) -> int:
 
 
 def _write_atomically(target: Path, text: str) -> None:
-    tmp = target.with_name(f".{target.name}.kustomize-py.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(target)
+    """Write via a temporary file beside ``target``; an error names ``target`` itself."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.kustomize-py.tmp")
+    try:
+        tmp.write_bytes(text.encode("utf-8"))
+        tmp.replace(target)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise OSError(err.errno, err.strerror, str(target)) from None
 
 
 def _write_per_resource(path: str, directory: Path, load_restrictor: str) -> None:
