@@ -35,6 +35,19 @@ def _resources(path: str | Path, load_restrictor: LoadRestrictor | str) -> list[
     return resources
 
 
+def _documents(resources: list[Resource]) -> list[str]:
+    """Each resource as kustomize writes it; a value it cannot write is an error."""
+    from kustomize_py.emit import dump_document
+
+    parts = []
+    for res in resources:
+        try:
+            parts.append(dump_document(res.data))
+        except RenderError as err:
+            raise RenderError(f"{err.message} (in {res.id})", res.origin) from None
+    return parts
+
+
 def render(
     path: str | Path, *, load_restrictor: LoadRestrictor | str = LoadRestrictor.ROOT_ONLY
 ) -> str:
@@ -43,15 +56,7 @@ def render(
     Raises a :class:`~kustomize_py.KustomizeError` subclass naming the file at fault.
     Deprecated fields are reported with ``warnings`` (``KustomizeDeprecationWarning``).
     """
-    from kustomize_py.emit import dump_document
-
-    parts = []
-    for res in _resources(path, load_restrictor):
-        try:
-            parts.append(dump_document(res.data))
-        except RenderError as err:
-            raise RenderError(f"{err.message} (in {res.id})", res.origin) from None
-    return "---\n".join(parts)
+    return "---\n".join(_documents(_resources(path, load_restrictor)))
 
 
 def build(
@@ -61,6 +66,9 @@ def build(
 
     The list is in output order; each item is the dict ``yaml.safe_load`` would give
     for that document of ``render``'s output, except that mapping keys keep the order
-    of the input files.
+    of the input files. It fails exactly when ``render`` does: a value kustomize cannot
+    write (``.inf``, a control character) is a :class:`~kustomize_py.RenderError` here too.
     """
-    return [res.data for res in _resources(path, load_restrictor)]
+    resources = _resources(path, load_restrictor)
+    _documents(resources)
+    return [res.data for res in resources]
