@@ -82,24 +82,27 @@ def _write_atomically(target: Path, text: str) -> None:
 
 def _write_per_resource(path: str, directory: Path, load_restrictor: str) -> None:
     """One file per resource, named as ``kustomize build -o DIR`` names them."""
-    from kustomize_py.api import build
-    from kustomize_py.emit import dump_document
+    from kustomize_py.api import _documents, _resources
     from kustomize_py.transformers.namespace import CLUSTER_SCOPED
 
+    built = _resources(path, load_restrictor)
+    texts = _documents(built)
+    resources = [r.data for r in built]
+    namespaced = [(r.get("apiVersion"), r.get("kind")) not in CLUSTER_SCOPED for r in resources]
+    namespaces = {
+        (r.get("metadata") or {}).get("namespace") or "default"
+        for r, scoped in zip(resources, namespaced, strict=True)
+        if scoped
+    }
     files: dict[str, str] = {}
-    resources = build(path, load_restrictor=load_restrictor)
-    namespaced = [
-        r for r in resources if (r.get("apiVersion"), r.get("kind")) not in CLUSTER_SCOPED
-    ]
-    namespaces = {(r.get("metadata") or {}).get("namespace") or "default" for r in namespaced}
-    for res in resources:
+    for res, scoped, text in zip(resources, namespaced, texts, strict=True):
         group, _, version = str(res.get("apiVersion", "")).rpartition("/")
         gvk = "_".join(p for p in (group, version, str(res.get("kind", ""))) if p)
         meta = res.get("metadata") or {}
         name = f"{gvk}_{meta.get('name', '')}.yaml".lower()
-        if len(namespaces) > 1 and res in namespaced:
+        if len(namespaces) > 1 and scoped:
             name = f"{(meta.get('namespace') or 'default').lower()}_{name}"
-        files[name] = dump_document(res)
+        files[name] = text
     for name, text in files.items():  # rendered first: a failed build writes nothing
         _write_atomically(directory / name, text)
 
