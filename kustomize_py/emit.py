@@ -145,13 +145,27 @@ def _simple_sort_key(key: str) -> tuple[int, ...]:
     return tuple(ord(c) + (0x110000 if c.isalpha() else 0) for c in key)
 
 
-def _sorted_keys(mapping: dict[Any, Any]) -> list[str]:
-    keys = list(mapping)
-    for k in keys:
-        if not isinstance(k, str):
+def _string_keys(mapping: dict[Any, Any]) -> dict[Any, Any]:
+    """The mapping with the keys JSON gives it: integers become their decimal text.
+
+    kustomize's JSON step accepts string and integer map keys (and timestamps, which the
+    loader already turned into their text); a float, boolean or null key is an error.
+    Keys that collide once converted keep the last value, as a Go map would.
+    """
+    if all(type(k) is str for k in mapping):
+        return mapping
+    out: dict[str, Any] = {}
+    for k, v in mapping.items():
+        if isinstance(k, bool) or not isinstance(k, str | int):
             raise RenderError(
                 f"json: unsupported value: object member name must be a string (key {k!r})"
             )
+        out[str(k)] = v
+    return out
+
+
+def _sorted_keys(mapping: dict[str, Any]) -> list[str]:
+    keys = list(mapping)
     if len(keys) < 2:
         return keys
     if not any(_HAS_DIGIT.search(k) for k in keys):
@@ -216,7 +230,9 @@ def _analyze(s: str) -> tuple[bool, bool, bool, bool]:
 @functools.lru_cache(maxsize=65536)
 def _needs_quotes(s: str) -> bool:
     """goyaml.v2 ``stringv``: would the text read back as a non-string (YAML 1.1)?"""
-    if resolve_plain(s, v2=True)[0] != "!!str":
+    # "<<" is the merge key for goyaml.v3's resolver but a plain string for v2's (its
+    # resolve table has no hint for "<"), so kustomize prints it unquoted.
+    if resolve_plain(s, v2=True)[0] not in ("!!str", "!!merge"):
         return True
     return s[:1] in "+-0123456789" and ":" in s and _BASE60.match(s) is not None
 
@@ -565,6 +581,7 @@ def _is_simple_key(key: str) -> bool:
 def _emit_mapping(w: _Writer, mapping: dict[Any, Any]) -> None:
     saved = w.indent
     w.indent = 0 if saved < 0 else saved + _INDENT
+    mapping = _string_keys(mapping)
     for key in _sorted_keys(mapping):
         w.write_indent()
         if _is_simple_key(key):

@@ -309,6 +309,19 @@ class _Converter:
         self.v2 = v2
         self.active: set[int] = set()
         self.scalar: Callable[[str], Any] = self._plain_v2 if v2 else self._plain_v3
+        # the metadata.annotations map of the current document (by node id)
+        self.raw_text_maps: set[int] = set()
+
+    def convert_resource(self, node: Node) -> Any:
+        """Convert a resource document, with kustomize's treatment of its own metadata.
+
+        kustomize reads and rewrites every resource's ``metadata.annotations`` as a
+        string map, so each value comes out as the *text* it was written with (``1.0``
+        stays "1.0", ``null`` becomes "null", a list or map becomes "").
+        """
+        annotations = _child(_child(node, "metadata"), "annotations")
+        self.raw_text_maps = {id(annotations)} if isinstance(annotations, MappingNode) else set()
+        return self.convert(node)
 
     @staticmethod
     def _plain_v3(text: str) -> Any:
@@ -358,15 +371,23 @@ class _Converter:
                 continue
             key = self._key(knode)
             line = knode.start_mark.line + 1
-            if not self.v2 and key in seen:
+            # goyaml.v3 compares the keys' text, not their values: "0" and "00" are
+            # different keys there (and collapse into one key, the last, on output).
+            text = knode.value
+            if not self.v2 and text in seen:
                 raise ParseError(
-                    f'yaml: unmarshal errors:\n  line {line}: mapping key "{knode.value}" '
-                    f"already defined at line {seen[key]}",
+                    f'yaml: unmarshal errors:\n  line {line}: mapping key "{text}" '
+                    f"already defined at line {seen[text]}",
                     self.path,
                     line,
                 )
-            seen.setdefault(key, line)
-            out[key] = self.convert(vnode)
+            seen.setdefault(text, line)
+            if id(node) in self.raw_text_maps:
+                out[key] = vnode.value if isinstance(vnode, ScalarNode) else ""
+            elif node.flow_style and _is_empty_plain(vnode):
+                out[key] = ""  # goyaml.v3: an empty value in a flow mapping is "", not null
+            else:
+                out[key] = self.convert(vnode)
         for merge in merges:
             sources = merge.value if isinstance(merge, SequenceNode) else [merge]
             for src in sources:
@@ -380,6 +401,27 @@ class _Converter:
                 for k, v in data.items():
                     out.setdefault(k, v)
         return out
+
+
+def _child(node: Node | None, key: str) -> Node | None:
+    """The value node of ``key`` in a mapping node (the last one if repeated)."""
+    if not isinstance(node, MappingNode):
+        return None
+    found = None
+    for knode, vnode in node.value:
+        if isinstance(knode, ScalarNode) and knode.value == key:
+            found = vnode
+    return found
+
+
+def _is_empty_plain(node: Node) -> bool:
+    """A plain scalar with no text (``key:``); its style is None or "" depending on the parser."""
+    return (
+        isinstance(node, ScalarNode)
+        and node.tag == _PLAIN
+        and node.value == ""
+        and not (node.style)
+    )
 
 
 def _json_key(value: Any) -> str:
@@ -408,7 +450,7 @@ def load_resource_documents(text: str, path: str) -> list[Any]:
     for node in _compose_all(text, path):
         if isinstance(node, ScalarNode) and node.tag == _PLAIN and node.value == "":
             continue
-        docs.append(converter.convert(node))
+        docs.append(converter.convert_resource(node))
     return docs
 
 
