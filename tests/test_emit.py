@@ -120,9 +120,16 @@ def test_unsupported_floats(bad: float) -> None:
         dump_document({"a": bad})
 
 
-def test_non_string_key_is_an_error() -> None:
+def test_integer_keys_print_as_decimal_text() -> None:
+    # Observed on the reference: `data: {a: x, 0x10: w}` prints `"16": w`.
+    assert dump_document({"data": {"a": "x", 16: "w"}}) == 'data:\n  "16": w\n  a: x\n'
+
+
+@pytest.mark.parametrize("key", [1.5, True, None])
+def test_float_bool_null_keys_are_an_error(key: object) -> None:
+    # The reference: "json: unsupported value: jsontext: object member name must be a string".
     with pytest.raises(RenderError):
-        dump_document({"data": {1: "x"}})
+        dump_document({"data": {key: "x"}})
 
 
 @pytest.mark.parametrize("bad", ["a\x7fb", "\x80", "\ufffe"])
