@@ -298,7 +298,9 @@ def decode_kustomization(data: Any, path: str, text: str) -> Kustomization:
     api_version = raw.get("apiVersion") or API_VERSIONS[kind]
     if api_version != API_VERSIONS[kind]:
         raise decoder.fail(["apiVersion"], f"apiVersion for {kind} should be {API_VERSIONS[kind]}")
-    if all(raw.get(f) is None for f in raw if f not in ("apiVersion", "kind")):
+    # kustomize compares the decoded struct with its zero value: "" and false count as
+    # unset, while an empty list or map (non-nil in Go) makes the kustomization non-empty.
+    if all(_is_zero(raw.get(f)) for f in raw if f not in ("apiVersion", "kind")):
         raise KustomizationError("kustomization is empty", path)
     for field, value in raw.items():
         if STRUCTS["Kustomization"][field] == "any" and value not in (None, "", [], {}):
@@ -318,6 +320,10 @@ def decode_kustomization(data: Any, path: str, text: str) -> Kustomization:
         sort_options=_sort_options(sort, decoder) if sort is not None else None,
         used_deprecated=tuple(f for f in DEPRECATED if raw.get(f) is not None),
     )
+
+
+def _is_zero(value: Any) -> bool:
+    return value is None or value is False or (isinstance(value, str) and not value)
 
 
 def _image(raw: dict[str, str | None]) -> Image:
