@@ -124,8 +124,9 @@ class Loader:
     def read_file(self, root: Root, entry: str, what: str) -> tuple[Path, str]:
         path = self.resolve_file(root, entry)
         if path is None:
+            problem = "is a directory" if (root.directory / entry).is_dir() else "not found"
             raise LoadError(
-                f"{what} '{entry}' not found: no such file '{display(root.directory / entry)}'",
+                f"{what} '{entry}' {problem}: no such file '{display(root.directory / entry)}'",
                 root.file,
                 root.line_of(entry),
             )
