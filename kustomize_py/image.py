@@ -15,7 +15,10 @@ from kustomize_py.model import Image
 
 __all__ = ["is_match", "rewrite", "split"]
 
-_TAIL = r"(:[a-zA-Z0-9_.{}-]*)?(@[a-zA-Z][a-zA-Z0-9]*:[a-zA-Z0-9_.{}-]*)?\Z"
+# The digest algorithm is OCI's ``component (separator component)*`` with both letter
+# cases: ``sha256``, ``SHA512``, ``1x``, ``a+b``, ``a.b`` match; ``a..b``, ``a+``, ``-a``
+# do not (observed in kustomize api v0.21.3).
+_TAIL = r"(:[a-zA-Z0-9_.{}-]*)?(@[a-zA-Z0-9]+(?:[+._-][a-zA-Z0-9]+)*:[a-zA-Z0-9_.{}-]*)?\Z"
 
 
 @lru_cache(maxsize=1024)
