@@ -83,7 +83,7 @@ def _write_atomically(target: Path, text: str) -> None:
 def _write_per_resource(path: str, directory: Path, load_restrictor: str) -> None:
     """One file per resource, named as ``kustomize build -o DIR`` names them."""
     from kustomize_py.api import _documents, _resources
-    from kustomize_py.transformers.namespace import CLUSTER_SCOPED
+    from kustomize_py.resource import CLUSTER_SCOPED
 
     built = _resources(path, load_restrictor)
     texts = _documents(built)

@@ -142,6 +142,12 @@ STRUCTS: dict[str, dict[str, Type]] = {
         "path": "str",
         "create": "bool",
     },
+    "NameBackReferences": {
+        "group": "str",
+        "version": "str",
+        "kind": "str",
+        "fieldSpecs": ("list", "FieldSpec"),
+    },
     # A ``configurations:`` file: field specs for kustomize's builtin transformers.
     "TransformerConfig": {
         "namePrefix": ("list", "FieldSpec"),
@@ -151,16 +157,27 @@ STRUCTS: dict[str, dict[str, Type]] = {
         "labels": ("list", "FieldSpec"),
         "templateLabels": ("list", "FieldSpec"),
         "commonAnnotations": ("list", "FieldSpec"),
-        "nameReference": "any",
+        "nameReference": ("list", "NameBackReferences"),
         "varReference": ("list", "FieldSpec"),
         "images": ("list", "FieldSpec"),
         "replicas": ("list", "FieldSpec"),
     },
 }
 
+# Deprecated fields and kustomize's warning for each, in the order kustomize prints them;
+# a field that is present (even empty) warns, one set to null does not.
+_EDIT_FIX = "Run 'kustomize edit fix' to update your Kustomization automatically."
 DEPRECATED = {
-    "bases": "'bases' is deprecated. Please use 'resources' instead.",
-    "imageTags": "'imageTags' is deprecated. Please use 'images' instead.",
+    "bases": f"'bases' is deprecated. Please use 'resources' instead. {_EDIT_FIX}",
+    "commonLabels": f"'commonLabels' is deprecated. Please use 'labels' instead. {_EDIT_FIX}",
+    "imageTags": f"'imageTags' is deprecated. Please use 'images' instead. {_EDIT_FIX}",
+    "patchesJson6902": (
+        f"'patchesJson6902' is deprecated. Please use 'patches' instead. {_EDIT_FIX}"
+    ),
+    "patchesStrategicMerge": (
+        f"'patchesStrategicMerge' is deprecated. Please use 'patches' instead. {_EDIT_FIX}"
+    ),
+    "vars": f"'vars' is deprecated. Please use 'replacements' instead. [EXPERIMENTAL] {_EDIT_FIX}",
 }
 
 

@@ -19,10 +19,10 @@ from typing import Any
 from kustomize_py.errors import KustomizationError, KustomizeError
 from kustomize_py.fieldspec import FieldSpecError, merge_specs
 from kustomize_py.loader import Loader, Root, display, resources_from_text
-from kustomize_py.model import FieldSpec, SortOptions, decode_struct, field_specs
+from kustomize_py.model import DEPRECATED, FieldSpec, SortOptions, decode_struct, field_specs
 from kustomize_py.resource import ResMap, Resource
 from kustomize_py.sort import legacy_sorted
-from kustomize_py.transformers import images, namespace
+from kustomize_py.transformers import images, namereference, namespace
 from kustomize_py.yaml_load import load_kustomization_data
 
 __all__ = ["KustomizeDeprecationWarning", "run"]
@@ -34,12 +34,6 @@ class KustomizeDeprecationWarning(UserWarning):
     """A kustomization uses a deprecated field (kustomize prints the same warning)."""
 
 
-_DEPRECATION_TEXT = {
-    "bases": "'bases' is deprecated. Please use 'resources' instead.",
-    "imageTags": "'imageTags' is deprecated. Please use 'images' instead.",
-}
-
-
 @dataclass(slots=True)
 class Accumulated:
     """A built kustomization: its resources and the field specs it passes upward."""
@@ -47,22 +41,29 @@ class Accumulated:
     resources: ResMap = field(default_factory=ResMap)
     image_specs: tuple[FieldSpec, ...] = images.DEFAULT_FIELD_SPECS
     namespace_specs: tuple[FieldSpec, ...] = namespace.DEFAULT_FIELD_SPECS
+    references: tuple[namereference.Reference, ...] = namereference.DEFAULT_REFERENCES
 
-    def merge_specs(
-        self, image_specs: tuple[FieldSpec, ...], namespace_specs: tuple[FieldSpec, ...], where: str
+    def merge_config(
+        self,
+        where: str,
+        image_specs: tuple[FieldSpec, ...] = (),
+        namespace_specs: tuple[FieldSpec, ...] = (),
+        references: tuple[namereference.Reference, ...] = (),
     ) -> None:
+        """Add field specs and name references (a sub-build's, or a configurations file's)."""
         try:
             self.image_specs = merge_specs(self.image_specs, image_specs)
             self.namespace_specs = merge_specs(self.namespace_specs, namespace_specs)
         except FieldSpecError as err:
             raise KustomizationError(str(err), where) from None
+        self.references = tuple(dict.fromkeys((*self.references, *references)))
 
 
 def run(path: Path, loader: Loader) -> tuple[list[Resource], SortOptions | None]:
     """Build the kustomization at ``path``; return its final resources, sorted."""
     root = loader.load_root(path)
     acc = accumulate(root, loader, (root.directory,))
-    _check_role_binding_subjects(acc.resources)
+    namereference.transform(list(acc.resources), acc.references)
     resources = [r for r in acc.resources if not _is_local_config(r)]
     for res in resources:
         _remove_build_annotations(res.data)
@@ -75,19 +76,14 @@ def run(path: Path, loader: Loader) -> tuple[list[Resource], SortOptions | None]
 def accumulate(root: Root, loader: Loader, stack: tuple[Path, ...]) -> Accumulated:
     kust = root.kustomization
     for name in kust.used_deprecated:
-        warnings.warn(
-            f"{_DEPRECATION_TEXT[name]} Run 'kustomize edit fix' to update your "
-            "Kustomization automatically.",
-            KustomizeDeprecationWarning,
-            stacklevel=2,
-        )
+        warnings.warn(DEPRECATED[name], KustomizeDeprecationWarning, stacklevel=2)
     log.debug("building %s", root.file)
     acc = Accumulated()
     for entry in kust.resources:
         path = loader.resolve_file(root, entry)
         if path is not None:
             origin = display(path)
-            text = path.read_text(encoding="utf-8")
+            text = loader.read_text(path)
             for res in resources_from_text(text, origin):
                 _append(acc.resources, res, root, entry)
             continue
@@ -95,7 +91,7 @@ def accumulate(root: Root, loader: Loader, stack: tuple[Path, ...]) -> Accumulat
         sub = accumulate(loader.load_root(sub_dir), loader, (*stack, sub_dir))
         for res in sub.resources:
             _append(acc.resources, res, root, entry)
-        acc.merge_specs(sub.image_specs, sub.namespace_specs, root.file)
+        acc.merge_config(root.file, sub.image_specs, sub.namespace_specs, sub.references)
 
     for entry in kust.configurations:
         path, text = loader.read_file(root, entry, "configurations file")
@@ -103,8 +99,11 @@ def accumulate(root: Root, loader: Loader, stack: tuple[Path, ...]) -> Accumulat
         config = decode_struct(
             load_kustomization_data(text, origin) or {}, "TransformerConfig", origin, text
         )
-        acc.merge_specs(
-            field_specs(config.get("images")), field_specs(config.get("namespace")), origin
+        acc.merge_config(
+            origin,
+            field_specs(config.get("images")),
+            field_specs(config.get("namespace")),
+            namereference.references_from_config(config.get("nameReference")),
         )
     for entry in kust.crds:
         path, text = loader.read_file(root, entry, "crds file")
@@ -149,32 +148,6 @@ def _append(resmap: ResMap, res: Resource, root: Root, entry: str) -> None:
             root.file,
             root.line_of(entry),
         ) from None
-
-
-def _check_role_binding_subjects(resources: ResMap) -> None:
-    """Reject a RoleBinding whose ServiceAccount subject has a blank ``namespace:``.
-
-    kustomize's name-reference step reads the namespaces of a RoleBinding's
-    ServiceAccount subjects whenever the build holds something the binding can refer
-    to (a Role, ClusterRole or ServiceAccount), and fails on a key without a value.
-    """
-    kinds = {res.kind for res in resources}
-    if not kinds & {"Role", "ClusterRole", "ServiceAccount"}:
-        return
-    for res in resources:
-        subjects = res.data.get("subjects") if res.kind == "RoleBinding" else None
-        for subject in subjects if isinstance(subjects, list) else ():
-            if (
-                isinstance(subject, dict)
-                and subject.get("kind") == "ServiceAccount"
-                and "namespace" in subject
-                and not isinstance(subject["namespace"], str)
-            ):
-                raise KustomizationError(
-                    f"namespace is blank in a ServiceAccount subject of {res.id}; give it a "
-                    "value or remove the key",
-                    res.origin,
-                )
 
 
 def _is_local_config(res: Resource) -> bool:

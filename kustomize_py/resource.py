@@ -12,7 +12,43 @@ from typing import Any
 
 from kustomize_py.errors import ConflictError
 
-__all__ = ["ResId", "ResMap", "Resource"]
+__all__ = ["CLUSTER_SCOPED", "ResId", "ResMap", "Resource"]
+
+# kyaml's precomputed scope table (Kubernetes built-in schema): the cluster-scoped entries.
+CLUSTER_SCOPED = frozenset(
+    (api_version, kind)
+    for api_versions, kind in (
+        (
+            "admissionregistration.k8s.io/v1 admissionregistration.k8s.io/v1beta1",
+            "MutatingWebhookConfiguration",
+        ),
+        (
+            "admissionregistration.k8s.io/v1 admissionregistration.k8s.io/v1beta1",
+            "ValidatingWebhookConfiguration",
+        ),
+        ("apiextensions.k8s.io/v1 apiextensions.k8s.io/v1beta1", "CustomResourceDefinition"),
+        ("apiregistration.k8s.io/v1 apiregistration.k8s.io/v1beta1", "APIService"),
+        ("certificates.k8s.io/v1 certificates.k8s.io/v1beta1", "CertificateSigningRequest"),
+        ("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema"),
+        ("flowcontrol.apiserver.k8s.io/v1beta1", "PriorityLevelConfiguration"),
+        ("networking.k8s.io/v1 networking.k8s.io/v1beta1", "IngressClass"),
+        ("node.k8s.io/v1 node.k8s.io/v1beta1", "RuntimeClass"),
+        ("policy/v1beta1", "PodSecurityPolicy"),
+        ("rbac.authorization.k8s.io/v1 rbac.authorization.k8s.io/v1beta1", "ClusterRole"),
+        ("rbac.authorization.k8s.io/v1 rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding"),
+        ("scheduling.k8s.io/v1 scheduling.k8s.io/v1beta1", "PriorityClass"),
+        ("storage.k8s.io/v1 storage.k8s.io/v1beta1", "CSIDriver"),
+        ("storage.k8s.io/v1 storage.k8s.io/v1beta1", "CSINode"),
+        ("storage.k8s.io/v1 storage.k8s.io/v1beta1", "StorageClass"),
+        ("storage.k8s.io/v1 storage.k8s.io/v1beta1", "VolumeAttachment"),
+        ("v1", "ComponentStatus"),
+        ("v1", "Namespace"),
+        ("v1", "Node"),
+        ("v1", "NodeProxyOptions"),
+        ("v1", "PersistentVolume"),
+    )
+    for api_version in api_versions.split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +71,30 @@ class ResId:
             _str(data.get("kind")),
             _str(meta.get("name")),
             _str(meta.get("namespace")),
+        )
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+    @property
+    def is_cluster_scoped(self) -> bool:
+        """Known to be cluster-scoped: an exact apiVersion + kind in kyaml's table."""
+        return (self.api_version, self.kind) in CLUSTER_SCOPED
+
+    @property
+    def effective_namespace(self) -> str | None:
+        """kustomize's EffectiveNamespace: None when cluster-scoped, "default" for none."""
+        if self.is_cluster_scoped:
+            return None
+        return self.namespace or "default"
+
+    def is_selected_by(self, group: str, version: str, kind: str) -> bool:
+        """kustomize's Gvk.IsSelected: empty selector fields match anything."""
+        return (
+            (not group or group == self.group)
+            and (not version or version == self.version)
+            and (not kind or kind == self.kind)
         )
 
     @property
@@ -64,10 +124,21 @@ class Resource:
 
     data: dict[str, Any]
     origin: str
+    previous_ids: list[ResId] = field(default_factory=list)
 
     @property
     def id(self) -> ResId:
         return ResId.of(self.data)
+
+    @property
+    def original_id(self) -> ResId:
+        """The id the resource had when it was loaded, before any transformer."""
+        return self.previous_ids[0] if self.previous_ids else self.id
+
+    def store_previous_id(self) -> None:
+        """Record the current id before a transformer may change it (kustomize does this
+        in the namespace and name transformers; name references follow these ids)."""
+        self.previous_ids.append(self.id)
 
     @property
     def kind(self) -> str:

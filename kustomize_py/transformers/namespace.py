@@ -19,7 +19,7 @@ from kustomize_py.fieldspec import FieldSpecError, find
 from kustomize_py.model import FieldSpec
 from kustomize_py.resource import Resource
 
-__all__ = ["CLUSTER_SCOPED", "DEFAULT_FIELD_SPECS", "transform"]
+__all__ = ["DEFAULT_FIELD_SPECS", "transform"]
 
 DEFAULT_FIELD_SPECS = (
     FieldSpec("metadata/name", kind="Namespace", create=True),
@@ -33,46 +33,7 @@ DEFAULT_FIELD_SPECS = (
     ),
 )
 
-# kyaml's precomputed scope table (Kubernetes built-in schema): the cluster-scoped entries.
-CLUSTER_SCOPED = frozenset(
-    (api_version, kind)
-    for api_versions, kind in (
-        (
-            "admissionregistration.k8s.io/v1 admissionregistration.k8s.io/v1beta1",
-            "MutatingWebhookConfiguration",
-        ),
-        (
-            "admissionregistration.k8s.io/v1 admissionregistration.k8s.io/v1beta1",
-            "ValidatingWebhookConfiguration",
-        ),
-        ("apiextensions.k8s.io/v1 apiextensions.k8s.io/v1beta1", "CustomResourceDefinition"),
-        ("apiregistration.k8s.io/v1 apiregistration.k8s.io/v1beta1", "APIService"),
-        ("certificates.k8s.io/v1 certificates.k8s.io/v1beta1", "CertificateSigningRequest"),
-        ("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema"),
-        ("flowcontrol.apiserver.k8s.io/v1beta1", "PriorityLevelConfiguration"),
-        ("networking.k8s.io/v1 networking.k8s.io/v1beta1", "IngressClass"),
-        ("node.k8s.io/v1 node.k8s.io/v1beta1", "RuntimeClass"),
-        ("policy/v1beta1", "PodSecurityPolicy"),
-        ("rbac.authorization.k8s.io/v1 rbac.authorization.k8s.io/v1beta1", "ClusterRole"),
-        ("rbac.authorization.k8s.io/v1 rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding"),
-        ("scheduling.k8s.io/v1 scheduling.k8s.io/v1beta1", "PriorityClass"),
-        ("storage.k8s.io/v1 storage.k8s.io/v1beta1", "CSIDriver"),
-        ("storage.k8s.io/v1 storage.k8s.io/v1beta1", "CSINode"),
-        ("storage.k8s.io/v1 storage.k8s.io/v1beta1", "StorageClass"),
-        ("storage.k8s.io/v1 storage.k8s.io/v1beta1", "VolumeAttachment"),
-        ("v1", "ComponentStatus"),
-        ("v1", "Namespace"),
-        ("v1", "Node"),
-        ("v1", "NodeProxyOptions"),
-        ("v1", "PersistentVolume"),
-    )
-    for api_version in api_versions.split()
-)
 _ROLE_BINDINGS = frozenset(("RoleBinding", "ClusterRoleBinding"))
-
-
-def is_cluster_scoped(res: Resource) -> bool:
-    return (res.data.get("apiVersion"), res.kind) in CLUSTER_SCOPED
 
 
 def transform(
@@ -88,7 +49,8 @@ def transform(
         and not (s.kind in _ROLE_BINDINGS and s.path == "subjects")
     ]
     for res in resources:
-        if not is_cluster_scoped(res):
+        res.store_previous_id()
+        if not res.id.is_cluster_scoped:
             res.metadata["namespace"] = namespace
         if res.kind in _ROLE_BINDINGS:
             _default_subjects(res, namespace)
