@@ -97,7 +97,7 @@ class Loader:
                 f"found multiple kustomization files ({names}); keep one", display(directory)
             )
         path = found[0]
-        text = self._read_text(path)
+        text = self.read_text(path)
         data = load_kustomization_data(text, display(path))
         return Root(directory, decode_kustomization(data, display(path), text), text)
 
@@ -130,7 +130,7 @@ class Loader:
                 root.file,
                 root.line_of(entry),
             )
-        return path, self._read_text(path)
+        return path, self.read_text(path)
 
     def resolve_directory(self, root: Root, entry: str, stack: tuple[Path, ...]) -> Path:
         """The kustomization directory ``entry`` names; refuses remote URLs and cycles."""
@@ -173,7 +173,7 @@ class Loader:
         return real
 
     @staticmethod
-    def _read_text(path: Path) -> str:
+    def read_text(path: Path) -> str:
         try:
             return path.read_bytes().decode("utf-8")
         except UnicodeDecodeError as err:

@@ -259,8 +259,6 @@ BAD_INPUT = [
             "r.yaml": CM.encode() + b"data:\n  a: \xff\n",
         },
         "r.yaml",
-        xfail="pipeline.accumulate reads resource files with Path.read_text: the "
-        "UnicodeDecodeError escapes as a traceback",
     ),
 ]
 
