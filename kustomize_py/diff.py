@@ -13,9 +13,32 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["DiffReport", "compare"]
+__all__ = ["Change", "DiffReport", "compare"]
 
 ResourceKey = tuple[str, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One field that differs: ``kind`` is deepdiff's (values_changed, …_added, …)."""
+
+    path: str
+    kind: str
+    theirs: Any = None
+    ours: Any = None
+
+    def describe(self, ours: str, theirs: str) -> str:
+        if self.kind in ("values_changed", "type_changes"):
+            return f"{self.path}: {theirs} {self.theirs!r}, {ours} {self.ours!r}"
+        if "added" in self.kind:
+            return f"{self.path}: only in {ours}" + (
+                f" ({self.ours!r})" if self.ours is not None else ""
+            )
+        if "removed" in self.kind:
+            return f"{self.path}: only in {theirs}" + (
+                f" ({self.theirs!r})" if self.theirs is not None else ""
+            )
+        return f"{self.path}: {self.kind}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +46,7 @@ class DiffReport:
     identical: bool
     only_ours: tuple[str, ...] = ()
     only_theirs: tuple[str, ...] = ()
-    changed: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    changed: dict[str, tuple[Change, ...]] = field(default_factory=dict)
     text_diff: tuple[str, ...] = ()
 
     def lines(self, ours: str = "kustomize-py", theirs: str = "kustomize") -> list[str]:
@@ -33,7 +56,7 @@ class DiffReport:
         out += [f"only in {theirs}: {name}" for name in self.only_theirs]
         for name, changes in self.changed.items():
             out.append(f"{name}:")
-            out += [f"  {change}" for change in changes]
+            out += [f"  {change.describe(ours, theirs)}" for change in changes]
         if not out and self.text_diff:
             out.append("same resources and values, different bytes:")
             out += list(self.text_diff)
@@ -77,21 +100,22 @@ def compare(ours: str, theirs: str) -> DiffReport:
     from deepdiff import DeepDiff
 
     mine, other = _index(ours), _index(theirs)
-    changed: dict[str, tuple[str, ...]] = {}
+    changed: dict[str, tuple[Change, ...]] = {}
     for key in mine.keys() & other.keys():
         delta = DeepDiff(other[key], mine[key], verbose_level=2)
-        notes: list[str] = []
-        for kind, entries in delta.items():
+        changes = [
+            _change(kind, _path(str(where)), detail)
+            for kind, entries in delta.items()
             for where, detail in (
                 entries.items() if isinstance(entries, dict) else ((e, None) for e in entries)
-            ):
-                notes.append(_describe(kind, _path(str(where)), detail))
-        if notes:
-            changed[_name(key)] = tuple(sorted(notes))
+            )
+        ]
+        if changes:
+            changed[_name(key)] = tuple(sorted(changes, key=lambda c: (c.path, c.kind)))
     text_diff = tuple(
         line.rstrip("\n")
         for line in difflib.unified_diff(
-            theirs.splitlines(True), ours.splitlines(True), "kustomize", "kustomize-py", n=1
+            theirs.splitlines(True), ours.splitlines(True), "theirs", "ours", n=1
         )
     )
     return DiffReport(
@@ -103,22 +127,11 @@ def compare(ours: str, theirs: str) -> DiffReport:
     )
 
 
-def _describe(kind: str, path: str, detail: Any) -> str:
+def _change(kind: str, path: str, detail: Any) -> Change:
     if kind in ("values_changed", "type_changes") and isinstance(detail, dict):
-        return (
-            f"{path}: kustomize {detail.get('old_value')!r}, kustomize-py "
-            f"{detail.get('new_value')!r}"
-        )
+        return Change(path, kind, detail.get("old_value"), detail.get("new_value"))
     if "added" in kind:
-        return (
-            f"{path}: only in kustomize-py ({detail!r})"
-            if detail is not None
-            else f"{path}: only in kustomize-py"
-        )
+        return Change(path, kind, ours=detail)
     if "removed" in kind:
-        return (
-            f"{path}: only in kustomize ({detail!r})"
-            if detail is not None
-            else f"{path}: only in kustomize"
-        )
-    return f"{path}: {kind}"
+        return Change(path, kind, theirs=detail)
+    return Change(path, kind)
