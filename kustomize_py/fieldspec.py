@@ -10,6 +10,7 @@ A ``null`` met at a ``name[]`` step becomes an empty sequence, as in kustomize.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Any
 
 from kustomize_py.model import FieldSpec
@@ -23,7 +24,8 @@ class FieldSpecError(ValueError):
     """A resource does not have the shape a field spec expects."""
 
 
-def split_path(path: str) -> list[str]:
+@lru_cache(maxsize=1024)
+def split_path(path: str) -> tuple[str, ...]:
     """Split at ``/``; ``\\/`` escapes a slash inside a key."""
     out: list[str] = []
     for part in path.split("/"):
@@ -31,7 +33,7 @@ def split_path(path: str) -> list[str]:
             out[-1] = out[-1][:-1] + "/" + part
         else:
             out.append(part)
-    return out
+    return tuple(out)
 
 
 def matches_gvk(spec: FieldSpec, data: dict[str, Any]) -> bool:
@@ -54,7 +56,7 @@ def find(data: dict[str, Any], spec: FieldSpec, *, create: bool = True) -> Itera
     yield from _walk(data, split_path(spec.path), spec.create and create)
 
 
-def _walk(node: Any, steps: list[str], create: bool) -> Iterator[Location]:
+def _walk(node: Any, steps: tuple[str, ...], create: bool) -> Iterator[Location]:
     if isinstance(node, list):
         for item in node:
             yield from _walk(item, steps, create)

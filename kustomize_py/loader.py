@@ -159,8 +159,9 @@ class Loader:
                 f"resource '{entry}' is neither a resource file nor a kustomization directory"
             )
         real = candidate.resolve()
+        inside = str(real).rstrip(os.sep) + os.sep  # string tests: pathlib's are slow here
         for visited in stack:
-            if visited == real or visited.is_relative_to(real):
+            if visited == real or str(visited).startswith(inside):
                 raise fail(
                     f"cycle detected: '{entry}' ({display(real)}) contains "
                     f"'{display(visited)}', which is already being built"

@@ -51,12 +51,16 @@ class Accumulated:
         references: tuple[namereference.Reference, ...] = (),
     ) -> None:
         """Add field specs and name references (a sub-build's, or a configurations file's)."""
+        # Most builds only ever carry the defaults: skip merging a table with itself.
         try:
-            self.image_specs = merge_specs(self.image_specs, image_specs)
-            self.namespace_specs = merge_specs(self.namespace_specs, namespace_specs)
+            if image_specs is not self.image_specs:
+                self.image_specs = merge_specs(self.image_specs, image_specs)
+            if namespace_specs is not self.namespace_specs:
+                self.namespace_specs = merge_specs(self.namespace_specs, namespace_specs)
         except FieldSpecError as err:
             raise KustomizationError(str(err), where) from None
-        self.references = tuple(dict.fromkeys((*self.references, *references)))
+        if references is not self.references:
+            self.references = tuple(dict.fromkeys((*self.references, *references)))
 
 
 def run(path: Path, loader: Loader) -> tuple[list[Resource], SortOptions | None]:
