@@ -191,7 +191,7 @@ def bench_inprocess(directory: str, runs: int, expected: bytes | None) -> dict[s
     """``kustomize_py.render`` in this process: one warm-up, then ``runs`` timed calls."""
     try:
         # Imported here so that a package broken mid-development still gets the rest timed.
-        import kustomize_py  # noqa: PLC0415
+        import kustomize_py
 
         text = kustomize_py.render(directory)  # warm-up
         samples = []
