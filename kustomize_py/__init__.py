@@ -11,6 +11,7 @@ from kustomize_py.api import LoadRestrictor, build, render
 from kustomize_py.errors import (
     ConflictError,
     KustomizationError,
+    KustomizeDeprecationWarning,
     KustomizeError,
     LoadError,
     ParseError,
@@ -23,6 +24,7 @@ __version__ = "0.1.0"
 __all__ = [
     "ConflictError",
     "KustomizationError",
+    "KustomizeDeprecationWarning",
     "KustomizeError",
     "LoadError",
     "LoadRestrictor",

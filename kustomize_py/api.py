@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
+import warnings
 from pathlib import Path
 from typing import Any
 
-from kustomize_py.errors import KustomizeError, RenderError
+from kustomize_py.errors import KustomizeDeprecationWarning, KustomizeError, RenderError
 from kustomize_py.resource import Resource
 
 __all__ = ["LoadRestrictor", "build", "render"]
@@ -31,8 +32,13 @@ def _resources(path: str | Path, load_restrictor: LoadRestrictor | str) -> list[
             f"unknown load restrictor {load_restrictor!r}; choose {choices}"
         ) from None
     loader = Loader(restrict_to_root=restrictor is LoadRestrictor.ROOT_ONLY)
-    resources, _ = run(Path(path), loader)
-    return resources
+    deprecations: list[str] = []
+    try:
+        return run(Path(path), loader, deprecations)
+    finally:  # reported like kustomize does: before any error, and for every build
+        for message in deprecations:
+            # stacklevel 3: the caller of render() or build()
+            warnings.warn(message, KustomizeDeprecationWarning, stacklevel=3)
 
 
 def _documents(resources: list[Resource]) -> list[str]:

@@ -7,6 +7,7 @@ from pathlib import Path
 __all__ = [
     "ConflictError",
     "KustomizationError",
+    "KustomizeDeprecationWarning",
     "KustomizeError",
     "LoadError",
     "ParseError",
@@ -57,3 +58,7 @@ class TransformError(KustomizeError):
 
 class RenderError(KustomizeError):
     """A resource holds a value that kustomize cannot write (e.g. ``.inf``)."""
+
+
+class KustomizeDeprecationWarning(UserWarning):
+    """A kustomization uses a deprecated field; the text is kustomize's own warning."""

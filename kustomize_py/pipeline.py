@@ -11,7 +11,6 @@ and sorting.
 from __future__ import annotations
 
 import logging
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,19 +18,15 @@ from typing import Any
 from kustomize_py.errors import KustomizationError, KustomizeError
 from kustomize_py.fieldspec import FieldSpecError, merge_specs
 from kustomize_py.loader import Loader, Root, display, resources_from_text
-from kustomize_py.model import DEPRECATED, FieldSpec, SortOptions, decode_struct, field_specs
+from kustomize_py.model import DEPRECATED, FieldSpec, decode_struct, field_specs
 from kustomize_py.resource import ResMap, Resource
 from kustomize_py.sort import legacy_sorted
 from kustomize_py.transformers import images, namereference, namespace
 from kustomize_py.yaml_load import load_kustomization_data
 
-__all__ = ["KustomizeDeprecationWarning", "run"]
+__all__ = ["run"]
 
 log = logging.getLogger(__name__)
-
-
-class KustomizeDeprecationWarning(UserWarning):
-    """A kustomization uses a deprecated field (kustomize prints the same warning)."""
 
 
 @dataclass(slots=True)
@@ -63,10 +58,14 @@ class Accumulated:
             self.references = tuple(dict.fromkeys((*self.references, *references)))
 
 
-def run(path: Path, loader: Loader) -> tuple[list[Resource], SortOptions | None]:
-    """Build the kustomization at ``path``; return its final resources, sorted."""
+def run(path: Path, loader: Loader, deprecations: list[str]) -> list[Resource]:
+    """Build the kustomization at ``path``; return its final resources, sorted.
+
+    kustomize's warning for each deprecated field met is appended to ``deprecations``
+    as the build goes (the caller reports them, also when the build then fails).
+    """
     root = loader.load_root(path)
-    acc = accumulate(root, loader, (root.directory,))
+    acc = accumulate(root, loader, (root.directory,), deprecations)
     namereference.transform(list(acc.resources), acc.references)
     resources = [r for r in acc.resources if not _is_local_config(r)]
     for res in resources:
@@ -74,13 +73,14 @@ def run(path: Path, loader: Loader) -> tuple[list[Resource], SortOptions | None]
     order = root.kustomization.sort_options
     if order is None or order.order == "legacy":
         resources = legacy_sorted(resources, order)
-    return resources, order
+    return resources
 
 
-def accumulate(root: Root, loader: Loader, stack: tuple[Path, ...]) -> Accumulated:
+def accumulate(
+    root: Root, loader: Loader, stack: tuple[Path, ...], deprecations: list[str]
+) -> Accumulated:
     kust = root.kustomization
-    for name in kust.used_deprecated:
-        warnings.warn(DEPRECATED[name], KustomizeDeprecationWarning, stacklevel=2)
+    deprecations.extend(DEPRECATED[name] for name in kust.used_deprecated)
     log.debug("building %s", root.file)
     acc = Accumulated()
     for entry in kust.resources:
@@ -92,7 +92,7 @@ def accumulate(root: Root, loader: Loader, stack: tuple[Path, ...]) -> Accumulat
                 _append(acc.resources, res, root, entry)
             continue
         sub_dir = loader.resolve_directory(root, entry, stack)
-        sub = accumulate(loader.load_root(sub_dir), loader, (*stack, sub_dir))
+        sub = accumulate(loader.load_root(sub_dir), loader, (*stack, sub_dir), deprecations)
         for res in sub.resources:
             _append(acc.resources, res, root, entry)
         acc.merge_config(root.file, sub.image_specs, sub.namespace_specs, sub.references)

@@ -14,13 +14,13 @@ import kustomize_py
 from kustomize_py import (
     ConflictError,
     KustomizationError,
+    KustomizeDeprecationWarning,
     KustomizeError,
     LoadError,
     LoadRestrictor,
     ParseError,
     RenderError,
 )
-from kustomize_py.pipeline import KustomizeDeprecationWarning
 from kustomize_py.reference import Engine, ReferenceUnavailable, find_engine, run_reference
 
 CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n"
@@ -306,6 +306,8 @@ def test_deprecated_field_warns(tmp_path: Path) -> None:
         "Run 'kustomize edit fix' to update your Kustomization automatically."
     ]
     assert issubclass(KustomizeDeprecationWarning, UserWarning)
+    # The warning points at the caller's line, not at kustomize_py's internals.
+    assert [w.filename for w in record] == [__file__]
 
 
 def test_no_warning_without_deprecated_fields(tmp_path: Path) -> None:

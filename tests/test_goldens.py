@@ -23,6 +23,9 @@ import kustomize_py
 from kustomize_py import KustomizeError
 from kustomize_py.reference import Engine, find_engine, run_reference
 
+# Some cases use deprecated fields on purpose; the warnings are tested in test_api.py.
+pytestmark = pytest.mark.filterwarnings("ignore::kustomize_py.KustomizeDeprecationWarning")
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CASES = FIXTURES / "cases"
 REFERENCE_FILE = FIXTURES / "REFERENCE"

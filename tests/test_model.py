@@ -395,7 +395,7 @@ spec:
 
 
 @pytest.mark.reference
-@pytest.mark.filterwarnings("ignore::kustomize_py.pipeline.KustomizeDeprecationWarning")
+@pytest.mark.filterwarnings("ignore::kustomize_py.KustomizeDeprecationWarning")
 @pytest.mark.parametrize(
     "kustomization",
     [
