@@ -180,7 +180,16 @@ def _cmp(a: str, b: str) -> int:
 # -- scalar analysis (goyaml.v2 emitterc.go yaml_emitter_analyze_scalar) ------------------
 
 _BREAKS = "\r\n\x85\u2028\u2029"
-_SPECIAL = re.compile(r"[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd]")
+# Characters the emitter treats as special. Wide negated classes take ~3 ms each to
+# compile, so the full ones are compiled on first use (non-ASCII text, double quotes).
+_ASCII_SPECIAL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+
+
+@functools.cache
+def _special() -> re.Pattern[str]:
+    return re.compile(r"[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd]")
+
+
 _LINE_BREAK = re.compile("[\r\n\x85\u2028\u2029]")
 _BREAK_SPACE = re.compile("[\r\n\x85\u2028\u2029] ")
 _SPACE_BREAK = re.compile(" [\r\n\x85\u2028\u2029]")
@@ -206,7 +215,8 @@ def _analyze(s: str) -> tuple[bool, bool, bool, bool]:
     """(multiline, block_plain_allowed, single_quoted_allowed, block_allowed)."""
     if not s:
         return False, True, True, False
-    special = _SPECIAL.search(s) is not None  # includes TAB and non-BMP characters
+    # includes TAB and non-BMP characters
+    special = (_ASCII_SPECIAL if s.isascii() else _special()).search(s) is not None
     multiline = _LINE_BREAK.search(s) is not None
     space_break = _SPACE_BREAK.search(s) is not None
     break_space = _BREAK_SPACE.search(s) is not None
@@ -258,9 +268,13 @@ def _style(s: str, simple_key: bool) -> str:
     return style
 
 
-_DQ_ESCAPE = re.compile(
-    r"[^\x20\x21\x23-\x5b\x5d-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]"
-)
+@functools.cache
+def _dq_escape() -> re.Pattern[str]:
+    return re.compile(
+        r"[^\x20\x21\x23-\x5b\x5d-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]"
+    )
+
+
 _NAMED_ESCAPES = {
     "\0": "0",
     "\x07": "a",
@@ -299,7 +313,7 @@ _ANY_CHAR = re.compile(".", re.S)
 def _escape_double(s: str, bom: bool = False) -> str:
     """Escape for double quotes. goyaml.v2's ``is_bom`` looks at the start of the *whole*
     value, so when it begins with U+FEFF every character is escaped (``"\\uFEFF\\x78"``)."""
-    return (_ANY_CHAR if bom else _DQ_ESCAPE).sub(_escape_char, s)
+    return (_ANY_CHAR if bom else _dq_escape()).sub(_escape_char, s)
 
 
 def _escape_single(s: str) -> str:
