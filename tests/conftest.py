@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 
 import pytest
+from support import require_reference
+
+from kustomize_py.reference import Engine
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -31,3 +34,9 @@ def pytest_configure(config: pytest.Config) -> None:
 def update_goldens(request: pytest.FixtureRequest) -> bool:
     """True when the run was asked to regenerate the golden files first."""
     return bool(request.config.getoption("--update-goldens"))
+
+
+@pytest.fixture
+def engine() -> Engine:
+    """The reference kustomize; tests using it skip when it is not installed."""
+    return require_reference()

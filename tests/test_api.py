@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import textwrap
 import warnings
-from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 import yaml
+from support import CM, POD, write_tree
 
 import kustomize_py
 from kustomize_py import (
@@ -21,39 +20,7 @@ from kustomize_py import (
     ParseError,
     RenderError,
 )
-from kustomize_py.reference import Engine, ReferenceUnavailable, find_engine, run_reference
-
-CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n"
-POD = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: p
-spec:
-  containers:
-  - name: c
-    image: nginx:1
-"""
-
-
-def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(textwrap.dedent(content), encoding="utf-8")
-    return root
-
-
-@pytest.fixture
-def engine() -> Engine:
-    try:
-        return find_engine("pykustomize")
-    except ReferenceUnavailable as err:
-        pytest.skip(f"reference kustomize not installed: {err}")
-
+from kustomize_py.reference import Engine, run_reference
 
 SIMPLE = {
     "overlay/kustomization.yaml": """\

@@ -11,54 +11,21 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import textwrap
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from support import CM, POD, write_tree
 
 import kustomize_py
-from kustomize_py.reference import Engine, ReferenceUnavailable, find_engine, run_reference
+from kustomize_py.reference import Engine, run_reference
 
-
-@pytest.fixture
-def engine() -> Engine:
-    """The reference kustomize; tests using it are marked ``reference`` and skip without it."""
-    try:
-        return find_engine("pykustomize")
-    except ReferenceUnavailable as err:
-        pytest.skip(f"reference kustomize not installed: {err}")
-
-
-CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n"
-POD = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: p
-spec:
-  containers:
-  - name: c
-    image: nginx:1
-"""
 DEPRECATION = (
     "# Warning: 'bases' is deprecated. Please use 'resources' instead. "
     "Run 'kustomize edit fix' to update your Kustomization automatically.\n"
 )
-
-
-def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(textwrap.dedent(content), encoding="utf-8")
-    return root
 
 
 def snapshot(root: Path) -> dict[str, bytes | str]:

@@ -24,6 +24,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from support import require_reference
 from test_image import MATCH_CASES, REWRITE_CASES, SPLIT_CASES
 
 import kustomize_py
@@ -31,30 +32,17 @@ from kustomize_py.errors import KustomizeError
 from kustomize_py.image import is_match, split
 from kustomize_py.model import Image
 from kustomize_py.reference import (
-    Engine,
     ReferenceResult,
-    ReferenceUnavailable,
-    find_engine,
     run_reference,
 )
 
 pytestmark = pytest.mark.reference
 
 
-def _engine() -> Engine | None:
-    try:
-        return find_engine("pykustomize")
-    except ReferenceUnavailable:
-        return None
-
-
-ENGINE = _engine()
-if ENGINE is None:  # pragma: no cover - depends on the machine
-    pytest.skip("reference kustomize (pykustomize) not installed", allow_module_level=True)
+ENGINE = require_reference()
 
 
 def _reference(path: Path) -> ReferenceResult:
-    assert ENGINE is not None
     return run_reference(path, engine=ENGINE)
 
 

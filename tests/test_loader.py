@@ -8,46 +8,24 @@ from __future__ import annotations
 
 import json
 import os
-import textwrap
-from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+from support import CM, write_tree
 
 import kustomize_py
 from kustomize_py import LoadError, ParseError
 from kustomize_py.loader import Loader, Root, display, resources_from_text
 from kustomize_py.model import decode_kustomization
-from kustomize_py.reference import Engine, ReferenceUnavailable, find_engine, run_reference
-
-CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n"
+from kustomize_py.reference import Engine, run_reference
 
 
 def cm(name: str) -> str:
     return CM.replace("name: cm", f"name: {name}")
 
 
-def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(textwrap.dedent(content), encoding="utf-8")
-    return root
-
-
 def names(root: Path) -> list[str]:
     return [d["metadata"]["name"] for d in kustomize_py.build(root)]
-
-
-@pytest.fixture
-def engine() -> Engine:
-    try:
-        return find_engine("pykustomize")
-    except ReferenceUnavailable as err:
-        pytest.skip(f"reference kustomize not installed: {err}")
 
 
 FIFO = "sortOptions:\n  order: fifo\n"

@@ -12,6 +12,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from support import POD
 
 import kustomize_py
 from kustomize_py.errors import KustomizationError, ParseError
@@ -23,7 +24,7 @@ from kustomize_py.model import (
     decode_struct,
     field_specs,
 )
-from kustomize_py.reference import Engine, ReferenceUnavailable, find_engine, run_reference
+from kustomize_py.reference import Engine, run_reference
 from kustomize_py.yaml_load import load_kustomization_data
 
 PATH = "kustomization.yaml"
@@ -372,26 +373,6 @@ def test_transformer_config_unknown_field() -> None:
 
 
 # -- the reference agrees ------------------------------------------------------
-
-
-@pytest.fixture
-def engine() -> Engine:
-    try:
-        return find_engine("pykustomize")
-    except ReferenceUnavailable as err:
-        pytest.skip(f"reference kustomize not installed: {err}")
-
-
-POD = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: p
-spec:
-  containers:
-  - name: c
-    image: nginx:1
-"""
 
 
 @pytest.mark.reference

@@ -14,25 +14,17 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from support import require_reference
 
 from kustomize_py.emit import dump_documents
 from kustomize_py.errors import KustomizeError
-from kustomize_py.reference import Engine, ReferenceUnavailable, find_engine, run_reference
+from kustomize_py.reference import run_reference
 from kustomize_py.yaml_load import load_resource_documents
 
 pytestmark = pytest.mark.reference
 
 
-def _engine() -> Engine | None:
-    try:
-        return find_engine("pykustomize")
-    except ReferenceUnavailable:
-        return None
-
-
-ENGINE = _engine()
-if ENGINE is None:  # pragma: no cover - depends on the machine
-    pytest.skip("reference kustomize (pykustomize) not installed", allow_module_level=True)
+ENGINE = require_reference()
 
 _SETTINGS = settings(
     max_examples=12,
