@@ -3,11 +3,17 @@
 * ``metadata.namespace`` is set on every resource not known to be cluster-scoped;
   "known" means an exact apiVersion + kind in kustomize's built-in table below, so
   every custom resource gets a namespace.
-* ``Namespace`` objects are renamed to the namespace.
+* ``Namespace`` objects are renamed to the namespace, but only those of apiVersion ``v1``:
+  kustomize drops every ``metadata/name`` field spec for any other apiVersion, so a
+  custom-group (or ``v1beta1``) ``Namespace`` keeps its name and, being namespaced by
+  kyaml's table, gets a ``metadata.namespace`` instead.
 * In RoleBindings and ClusterRoleBindings, subjects named ``default`` get the
   namespace (an existing one is overwritten).
 * Further namespace fields come from field specs: APIService's service, a CRD's
   conversion webhook service, and any ``namespace:`` specs from ``configurations:``.
+* Two resources left with the same id (``default`` and no namespace being the same) are
+  an error, e.g. two ``v1`` Namespaces both renamed to the namespace, or a ServiceAccount
+  already in the namespace next to one moved into it.
 """
 
 from __future__ import annotations
@@ -34,6 +40,9 @@ DEFAULT_FIELD_SPECS = (
 )
 
 _ROLE_BINDINGS = frozenset(("RoleBinding", "ClusterRoleBinding"))
+_NAME_PATH = "metadata/name"
+# kustomize applies metadata/name specs only to this apiVersion (the core Namespace).
+_NAMESPACE_API_VERSION = "v1"
 
 
 def transform(
@@ -48,6 +57,8 @@ def transform(
         if s.path != "metadata/namespace"
         and not (s.kind in _ROLE_BINDINGS and s.path == "subjects")
     ]
+    other_specs = [s for s in specs if s.path != _NAME_PATH]
+    resources = list(resources)
     for res in resources:
         res.store_previous_id()
         if not res.id.is_cluster_scoped:
@@ -55,11 +66,26 @@ def transform(
         if res.kind in _ROLE_BINDINGS:
             _default_subjects(res, namespace)
         try:
-            for spec in specs:
+            for spec in specs if res.id.api_version == _NAMESPACE_API_VERSION else other_specs:
                 for holder, key in find(res.data, spec):
                     holder[key] = namespace
         except FieldSpecError as err:
             raise TransformError(f"{err} (in {res.id})", res.origin) from None
+    _check_conflicts(resources)
+
+
+def _check_conflicts(resources: Sequence[Resource]) -> None:
+    """kustomize's "namespace transformation produces ID conflict" (ResId.Equals: same
+    group/version/kind/name and effective namespace)."""
+    seen: dict[tuple[str, str, str, str, str | None], Resource] = {}
+    for res in resources:
+        rid = res.id
+        key = (rid.group, rid.version, rid.kind, rid.name, rid.effective_namespace)
+        if (first := seen.setdefault(key, res)) is not res:
+            raise TransformError(
+                f"namespace transformation produces ID conflict: {first.id} and {rid}",
+                res.origin,
+            )
 
 
 def _default_subjects(res: Resource, namespace: str) -> None:
