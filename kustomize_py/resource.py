@@ -98,10 +98,10 @@ class ResId:
         )
 
     @property
-    def key(self) -> tuple[str, str, str, str, str]:
-        """Identity for duplicate detection: namespace "" and "default" are the same."""
-        ns = "" if self.namespace == "default" else self.namespace
-        return (self.group, self.version, self.kind, self.name, ns)
+    def key(self) -> tuple[str, str, str, str, str | None]:
+        """Identity for duplicate detection (kustomize's ResId.Equals): namespace "" and
+        "default" are the same, and a cluster-scoped kind's namespace is ignored."""
+        return (self.group, self.version, self.kind, self.name, self.effective_namespace)
 
     @property
     def gvk(self) -> str:
@@ -161,7 +161,7 @@ class ResMap:
     """
 
     _items: list[Resource] = field(default_factory=list)
-    _index: dict[tuple[str, str, str, str, str], Resource] = field(default_factory=dict)
+    _index: dict[tuple[str, str, str, str, str | None], Resource] = field(default_factory=dict)
 
     def append(self, res: Resource) -> None:
         rid = res.id

@@ -80,8 +80,7 @@ def _check_conflicts(resources: Sequence[Resource]) -> None:
     seen: dict[tuple[str, str, str, str, str | None], Resource] = {}
     for res in resources:
         rid = res.id
-        key = (rid.group, rid.version, rid.kind, rid.name, rid.effective_namespace)
-        if (first := seen.setdefault(key, res)) is not res:
+        if (first := seen.setdefault(rid.key, res)) is not res:
             raise TransformError(
                 f"namespace transformation produces ID conflict: {first.id} and {rid}",
                 res.origin,
