@@ -101,10 +101,12 @@ def binding(
                 subjects=list(subjects))  # fmt: skip
 
 
-def workload(kind: str, name: str, sa: Any, ns: Any = _ABSENT) -> dict[str, Any]:
+def workload(kind: str, name: str, sa: Any, ns: Any = _ABSENT, cm: Any = _ABSENT) -> dict[str, Any]:
     pod: dict[str, Any] = {"containers": [{"name": "c", "image": "nginx:1.0"}]}
     if sa is not _ABSENT:
         pod["serviceAccountName"] = sa
+    if cm is not _ABSENT:
+        pod["volumes"] = [{"name": "v", "configMap": {"name": cm}}]
     if kind == "Pod":
         return _obj("v1", "Pod", name, ns, spec=pod)
     template = {"spec": pod}
@@ -153,6 +155,16 @@ def crd(plural: str, svc: str, ns: Any = _ABSENT) -> dict[str, Any]:
     }
     return _obj("apiextensions.k8s.io/v1", "CustomResourceDefinition",
                 f"{plural}.example.com", spec=spec)  # fmt: skip
+
+
+def config_map(name: str, ns: Any = _ABSENT) -> dict[str, Any]:
+    return _obj("v1", "ConfigMap", name, ns, data={"k": "v"})
+
+
+def node(name: str, cm: str, ns: Any = _ABSENT) -> dict[str, Any]:
+    """A Node whose kubelet config comes from a ConfigMap (a map-valued reference)."""
+    source = {**_service_ref(cm, ns), "kubeletConfigKey": "kubelet"}
+    return _obj("v1", "Node", name, spec={"configSource": {"configMap": source}})
 
 
 def custom(name: str, ns: Any = _ABSENT) -> dict[str, Any]:
@@ -277,6 +289,7 @@ _KINDS = (
     ["namespace"] * 2 + ["sa"] * 5 + ["role"] * 2 + ["rolebinding"] * 4
     + ["clusterrolebinding"] * 2 + ["workload"] * 2 + ["service"] * 2 + ["webhook"] * 2
     + ["apiservice", "crd", "custom", "cluster", "cluster-with-namespace"]
+    + ["configmap", "node"]
 )  # fmt: skip
 
 
@@ -317,8 +330,9 @@ def resources(draw: st.DrawFn, names: Sequence[str]) -> dict[str, Any]:
         )
     if kind == "workload":
         sa = draw(st.one_of(st.just(_ABSENT), pool))
+        cm = draw(st.one_of(st.just(_ABSENT), pool))
         return workload(draw(st.sampled_from(["Deployment", "Pod", "CronJob"])), name, sa,
-                        draw(_ns()))  # fmt: skip
+                        draw(_ns()), cm)  # fmt: skip
     if kind == "service":
         return service(name, draw(_ns()))
     if kind == "webhook":
@@ -330,6 +344,10 @@ def resources(draw: st.DrawFn, names: Sequence[str]) -> dict[str, Any]:
         return crd(draw(st.sampled_from(["things", "widgets"])), draw(pool), draw(_ns()))
     if kind == "custom":
         return custom(name, draw(_ns()))
+    if kind == "configmap":
+        return config_map(name, draw(_ns()))
+    if kind == "node":
+        return node(name, draw(pool), draw(_ns()))
     ns = draw(st.sampled_from(_NAMESPACES)) if kind == "cluster-with-namespace" else _ABSENT
     return cluster_scoped(draw(st.sampled_from(sorted(_CLUSTER_KINDS))), name, ns)
 
@@ -376,7 +394,7 @@ def trees(draw: st.DrawFn) -> Tree:
     tree = Tree(tuple(built))
     # Most trees avoid ids that collide across layers (else nearly every tree with
     # cluster-scoped kinds in two layers fails); some keep them, to check both fail.
-    return tree if draw(st.integers(0, 9)) == 7 else _without_collisions(tree)
+    return tree if draw(st.integers(0, 9)) in (3, 7) else _without_collisions(tree)
 
 
 def _final_ids(tree: Tree) -> list[tuple[int, int, tuple[str, ...]]]:
@@ -455,7 +473,7 @@ def _compare(tree: Tree) -> None:
 
 
 # A longer, random hunt: NAMESPACE_FUZZ_EXAMPLES=5000 NAMESPACE_FUZZ_RANDOM=1 pytest ...
-_EXAMPLES = int(os.environ.get("NAMESPACE_FUZZ_EXAMPLES", "300"))
+_EXAMPLES = int(os.environ.get("NAMESPACE_FUZZ_EXAMPLES", "450"))
 _RANDOM = os.environ.get("NAMESPACE_FUZZ_RANDOM") == "1"
 
 
@@ -496,3 +514,28 @@ _RANDOM = os.environ.get("NAMESPACE_FUZZ_RANDOM") == "1"
 )
 def test_generated_trees_match_reference(tree: Tree) -> None:
     _compare(tree)
+
+
+# -- known discrepancies outside namespace.py / namereference.py ---------------------------
+
+
+@pytest.mark.xfail(
+    reason="yaml_load keeps no source text for non-string scalars: kustomize matches a "
+    "reference `name: 5` / `name: null` / `name: true` by its text against objects named "
+    '"5" / "null" / "true" and updates the reference; we skip non-string names',
+    strict=True,
+)
+def test_non_string_reference_names() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "kustomization.yaml").write_text('namespace: "t"\nresources: ["r.yaml"]\n')
+        (root / "r.yaml").write_text(
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\n"
+            "metadata:\n  name: b\n"
+            "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: r}\n"
+            "subjects:\n- kind: ServiceAccount\n  name: 5\n"
+            '---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: "5"\n'
+        )
+        ref = _reference(root)
+        assert ref.ok, ref.error
+        assert kustomize_py.render(root) == ref.stdout
