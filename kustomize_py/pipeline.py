@@ -4,8 +4,8 @@
 and sub-kustomizations built recursively the same way), its field-spec
 configurations, then its transformers in kustomize's fixed order (namespace before
 images). ``run`` does that for the top-level directory and then the steps kustomize
-runs once at the end: dropping local-config resources, removing build annotations,
-and sorting.
+runs once at the end: updating name references, dropping local-config resources,
+rewriting each resource's metadata without build annotations, and sorting.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kustomize_py.errors import KustomizationError, KustomizeError
+from kustomize_py.errors import KustomizationError, KustomizeError, TransformError
 from kustomize_py.fieldspec import FieldSpecError, merge_specs
 from kustomize_py.loader import Loader, Root, display, resources_from_text
 from kustomize_py.model import DEPRECATED, FieldSpec, decode_struct, field_specs
@@ -69,7 +69,7 @@ def run(path: Path, loader: Loader, deprecations: list[str]) -> list[Resource]:
     namereference.transform(list(acc.resources), acc.references)
     resources = [r for r in acc.resources if not _is_local_config(r)]
     for res in resources:
-        _remove_build_annotations(res.data)
+        _finish_metadata(res)
     order = root.kustomization.sort_options
     if order is None or order.order == "legacy":
         resources = legacy_sorted(resources, order)
@@ -155,7 +155,8 @@ def _append(resmap: ResMap, res: Resource, root: Root, entry: str) -> None:
 
 
 def _is_local_config(res: Resource) -> bool:
-    annotations = res.metadata.get("annotations")
+    meta = res.data.get("metadata")
+    annotations = meta.get("annotations") if isinstance(meta, dict) else None
     if not isinstance(annotations, dict):
         return False
     value = annotations.get("config.kubernetes.io/local-config")
@@ -195,11 +196,24 @@ _BUILD_ANNOTATIONS = frozenset(
 )
 
 
-def _remove_build_annotations(data: dict[str, Any]) -> None:
-    """Strip the build annotations; an annotations field left empty (or that was never
-    a map: ``null``, ``[]``) disappears, as kustomize rewrites the field."""
-    meta = data.get("metadata")
-    if not isinstance(meta, dict) or "annotations" not in meta:
+def _finish_metadata(res: Resource) -> None:
+    """kustomize's last pass over every resource's metadata.
+
+    It strips the build annotations; an annotations field left empty (or that was never
+    a map: ``null``, ``[]``) disappears. A resource without metadata gets an empty
+    ``metadata: {}``, one with ``metadata: null`` keeps it, and metadata that is not a
+    map is an error, as in kustomize.
+    """
+    data = res.data
+    if "metadata" not in data:
+        data["metadata"] = {}
+        return
+    meta = data["metadata"]
+    if meta is None:
+        return
+    if not isinstance(meta, dict):
+        raise TransformError(f"metadata is not a mapping (in {res.id})", res.origin)
+    if "annotations" not in meta:
         return
     annotations = meta["annotations"]
     if isinstance(annotations, dict):
