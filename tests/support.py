@@ -5,6 +5,7 @@ Test modules import this as ``support`` (pytest puts ``tests/`` on ``sys.path``)
 
 from __future__ import annotations
 
+import difflib
 import textwrap
 from collections.abc import Mapping
 from functools import cache
@@ -12,7 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from kustomize_py.reference import Engine, ReferenceUnavailable, find_engine
+import kustomize_py
+from kustomize_py.errors import KustomizeError
+from kustomize_py.reference import (
+    Engine,
+    ReferenceResult,
+    ReferenceUnavailable,
+    find_engine,
+    run_reference,
+)
 
 CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n"
 POD = """\
@@ -54,3 +63,29 @@ def require_reference() -> Engine:
     if engine is None:  # pragma: no cover - depends on the machine
         pytest.skip("reference kustomize (pykustomize) not installed", allow_module_level=True)
     return engine
+
+
+def assert_matches_reference(root: Path, context: str = "") -> ReferenceResult:
+    """Build ``root`` with kustomize-py and the reference: both fail, or same bytes.
+
+    Returns the reference's result (for hypothesis ``event`` statistics). ``context``
+    (e.g. the generated inputs) is added to a failure message.
+    """
+    ref = run_reference(root, engine=require_reference())
+    try:
+        ours: str | None = kustomize_py.render(root)
+        error = ""
+    except KustomizeError as err:
+        ours, error = None, str(err)
+    if not ref.ok:
+        assert ours is None, f"reference failed ({ref.error}) but we succeeded\n{context}"
+        return ref
+    assert ours is not None, f"we failed ({error}) but the reference succeeded\n{context}"
+    if ours != ref.stdout:
+        diff = "".join(
+            difflib.unified_diff(
+                ref.stdout.splitlines(True), ours.splitlines(True), "reference", "ours"
+            )
+        )
+        pytest.fail(f"{context}\n{diff}")
+    return ref

@@ -12,7 +12,6 @@ back exactly), so the decoder's typing rules never get in the way.
 
 from __future__ import annotations
 
-import difflib
 import json
 import tempfile
 from collections.abc import Sequence
@@ -24,11 +23,10 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from support import require_reference
+from support import assert_matches_reference, require_reference
 from test_image import MATCH_CASES, REWRITE_CASES, SPLIT_CASES
 
 import kustomize_py
-from kustomize_py.errors import KustomizeError
 from kustomize_py.image import is_match, split
 from kustomize_py.model import Image
 from kustomize_py.reference import (
@@ -286,23 +284,7 @@ def _compare(image_list: Sequence[str], entry_list: Sequence[Image]) -> None:
         root = Path(tmp)
         (root / "kustomization.yaml").write_text(_kustomization(entry_list, ["all.yaml"]))
         (root / "all.yaml").write_text(_resources(image_list))
-        ref = _reference(root)
-        try:
-            ours: str | None = kustomize_py.render(root)
-            error = ""
-        except KustomizeError as err:
-            ours, error = None, str(err)
-    if not ref.ok:
-        assert ours is None, f"reference failed ({ref.error}) but we succeeded"
-        return
-    assert ours is not None, f"we failed ({error}) but the reference succeeded"
-    if ours != ref.stdout:
-        diff = "".join(
-            difflib.unified_diff(
-                ref.stdout.splitlines(True), ours.splitlines(True), "reference", "ours"
-            )
-        )
-        pytest.fail(f"images={list(image_list)!r}\nentries={list(entry_list)!r}\n{diff}")
+        assert_matches_reference(root, f"images={list(image_list)!r}\nentries={list(entry_list)!r}")
 
 
 @st.composite

@@ -16,7 +16,6 @@ never get in the way; ``None`` is written as an empty value (``namespace:``).
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import tempfile
@@ -28,10 +27,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
-from support import require_reference
+from support import assert_matches_reference, require_reference
 
 import kustomize_py
-from kustomize_py.errors import KustomizeError
 from kustomize_py.reference import ReferenceResult, run_reference
 from kustomize_py.resource import CLUSTER_SCOPED
 
@@ -451,25 +449,10 @@ def _compare(tree: Tree) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         tree.write(root)
-        ref = _reference(root)
-        try:
-            ours: str | None = kustomize_py.render(root)
-            error = ""
-        except KustomizeError as err:
-            ours, error = None, str(err)
+        ref = assert_matches_reference(root, str(tree))
     event(f"shape {len(tree.layers)} layers; reference {'ok' if ref.ok else 'failed'}")
     if not ref.ok:
         event("reference error: " + ref.error.removeprefix("kustomize build failed: ")[:50])
-        assert ours is None, f"reference failed ({ref.error}) but we succeeded:\n{tree}"
-        return
-    assert ours is not None, f"we failed ({error}) but the reference succeeded:\n{tree}"
-    if ours != ref.stdout:
-        diff = "".join(
-            difflib.unified_diff(
-                ref.stdout.splitlines(True), ours.splitlines(True), "reference", "ours"
-            )
-        )
-        pytest.fail(f"{tree}\n{diff}")
 
 
 # A longer, random hunt: NAMESPACE_FUZZ_EXAMPLES=5000 NAMESPACE_FUZZ_RANDOM=1 pytest ...
