@@ -337,6 +337,8 @@ class _Converter:
             if node.tag == _PLAIN:
                 return self.scalar(node.value)
             if node.tag == "tag:yaml.org,2002:str":
+                if node.style == ">" and not self.v2:
+                    return goyaml_folded_roundtrip(node.value)
                 return node.value
             return _tagged_scalar(node, self.path, self.v2)
         key = id(node)
@@ -401,6 +403,80 @@ class _Converter:
                 for k, v in data.items():
                     out.setdefault(k, v)
         return out
+
+
+def goyaml_folded_roundtrip(value: str) -> str:
+    """The value of a folded (``>``) block scalar once kustomize has re-emitted it.
+
+    kustomize keeps a scalar's style and writes every resource out with goyaml.v3 before
+    reading it back. goyaml.v3's folded-scalar writer decides whether a line break needs
+    an extra blank line by looking at the first character of the *whole value* (libyaml
+    looks at the next line), so when the value starts with a non-blank character every
+    line break after a line that does not start with a blank is doubled, and reading the
+    text back keeps the doubled break wherever the next line is more indented or blank:
+    ``a`` then `` c`` comes out as ``"a\n\n c"``, where the YAML specification says
+    ``"a\n c"``. This replays that write and read; values the writer would not put in a
+    block scalar (trailing spaces, special characters) pass through unchanged.
+    """
+    if "\n" not in value or _FOLD_UNSAFE.search(value) or value.endswith(" "):
+        return value
+    # Write (yaml_emitter_write_folded_scalar, without its width folding).
+    first = value.lstrip("\n")
+    doubled = bool(first) and first[0] not in " \t"
+    text: list[str] = []
+    breaks, leading_spaces = True, True
+    for ch in value:
+        if ch == "\n":
+            if doubled and not breaks and not leading_spaces:
+                text.append("\n")
+            text.append("\n")
+            breaks = True
+        else:
+            if breaks:
+                leading_spaces = ch in " \t"
+            text.append(ch)
+            breaks = False
+    written = "".join(text)
+    # Read back (yaml_parser_scan_block_scalar, folded); chomping as the writer chose it.
+    keep = value.endswith("\n\n") or value == "\n"
+    strip = not value.endswith("\n")
+    out: list[str] = []
+    pos, end = 0, len(written)
+
+    def empty_lines() -> str:
+        nonlocal pos
+        start = pos
+        while pos < end and written[pos] == "\n":
+            pos += 1
+        return written[start:pos]
+
+    trailing = empty_lines()
+    leading, leading_blank = "", False
+    while pos < end:
+        trailing_blank = written[pos] in " \t"
+        if not leading_blank and not trailing_blank and leading == "\n":
+            if not trailing:
+                out.append(" ")
+        else:
+            out.append(leading)
+        out.append(trailing)
+        leading_blank = trailing_blank
+        line_end = written.find("\n", pos)
+        line_end = end if line_end < 0 else line_end
+        out.append(written[pos:line_end])
+        pos = min(line_end + 1, end)
+        leading = "\n"
+        trailing = empty_lines()
+    if not strip:
+        out.append(leading)
+    if keep:
+        out.append(trailing)
+    return "".join(out)
+
+
+# What makes goyaml.v3 refuse a block scalar: a space before a line break, a line break
+# other than "\n", and characters outside its printable set.
+_FOLD_UNSAFE = re.compile(r" \n|[\r\x85\u2028\u2029]|[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd]")
 
 
 def _child(node: Node | None, key: str) -> Node | None:
