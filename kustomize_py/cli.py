@@ -83,25 +83,17 @@ def _write_atomically(target: Path, text: str) -> None:
 def _write_per_resource(path: str, directory: Path, load_restrictor: str) -> None:
     """One file per resource, named as ``kustomize build -o DIR`` names them."""
     from kustomize_py.api import _documents, _resources
-    from kustomize_py.resource import CLUSTER_SCOPED
 
     built = _resources(path, load_restrictor)
     texts = _documents(built)
-    resources = [r.data for r in built]
-    namespaced = [(r.get("apiVersion"), r.get("kind")) not in CLUSTER_SCOPED for r in resources]
-    namespaces = {
-        (r.get("metadata") or {}).get("namespace") or "default"
-        for r, scoped in zip(resources, namespaced, strict=True)
-        if scoped
-    }
+    ids = [res.id for res in built]
+    namespaces = {rid.effective_namespace for rid in ids} - {None}
     files: dict[str, str] = {}
-    for res, scoped, text in zip(resources, namespaced, texts, strict=True):
-        group, _, version = str(res.get("apiVersion", "")).rpartition("/")
-        gvk = "_".join(p for p in (group, version, str(res.get("kind", ""))) if p)
-        meta = res.get("metadata") or {}
-        name = f"{gvk}_{meta.get('name', '')}.yaml".lower()
-        if len(namespaces) > 1 and scoped:
-            name = f"{(meta.get('namespace') or 'default').lower()}_{name}"
+    for rid, text in zip(ids, texts, strict=True):
+        gvk = "_".join(p for p in (rid.group, rid.version, rid.kind) if p)
+        name = f"{gvk}_{rid.name}.yaml".lower()
+        if len(namespaces) > 1 and rid.effective_namespace is not None:
+            name = f"{rid.effective_namespace.lower()}_{name}"
         files[name] = text
     for name, text in files.items():  # rendered first: a failed build writes nothing
         _write_atomically(directory / name, text)

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from kustomize_py.model import FieldSpec
+from kustomize_py.resource import ResId
 
 __all__ = ["FieldSpecError", "find", "matches_gvk", "merge_specs", "split_path"]
 
@@ -37,11 +38,7 @@ def split_path(path: str) -> tuple[str, ...]:
 
 
 def matches_gvk(spec: FieldSpec, data: dict[str, Any]) -> bool:
-    if spec.kind and spec.kind != data.get("kind"):
-        return False
-    api_version = data.get("apiVersion")
-    group, _, version = (api_version if isinstance(api_version, str) else "").rpartition("/")
-    return (not spec.group or spec.group == group) and (not spec.version or spec.version == version)
+    return ResId.of(data).is_selected_by(spec.group, spec.version, spec.kind)
 
 
 def find(data: dict[str, Any], spec: FieldSpec, *, create: bool = True) -> Iterator[Location]:
