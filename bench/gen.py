@@ -1,8 +1,8 @@
 """Benchmark tree generators (stdlib only).
 
 Every tree is deterministic: the same name always produces byte-identical files, so
-timings from different runs and machines are comparable. The kustomizations use only
-``resources``, ``namespace`` and ``images``.
+timings from different runs and machines are comparable. The first four trees use only
+``resources``, ``namespace`` and ``images``; ``fullN`` exercises every transformer.
 
 Trees:
 
@@ -11,7 +11,11 @@ Trees:
 * ``n100``    a base of 100 resources plus an overlay with ``namespace`` and 20 ``images``;
 * ``n1000``   the same with 1,000 resources;
 * ``chain50`` 50 chained overlays over a 10-resource base, each renaming the image the
-              previous layer produced.
+              previous layer produced;
+* ``full1000`` the 1,000-resource base under an overlay using the whole pipeline:
+              a ConfigMap generator (referenced by every workload), strategic-merge and
+              JSON 6902 patches on every Deployment, ``namePrefix``, ``labels``,
+              ``commonAnnotations``, ``replicas``, ``namespace`` and ``images``.
 
 Run ``python bench/gen.py [--out DIR] [TREE ...]`` to generate without timing anything.
 """
@@ -34,7 +38,7 @@ __all__ = ["TREES", "Tree", "dump_yaml", "generate"]
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out"
 SEED_FIXTURE = REPO / "fixtures" / "namespace-scheduler" / "manifests" / "overlays" / "production"
-TREES = ("seed", "n100", "n1000", "chain50")
+TREES = ("seed", "n100", "n1000", "chain50", "full1000")
 KUSTOMIZATION_HEAD = {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization"}
 
 
@@ -492,6 +496,56 @@ def gen_chain(out: Path, name: str, depth: int, base_resources: int = 10) -> Tre
     return Tree(name, root / prev_dir, base_resources, "generated")
 
 
+def gen_full(out: Path, name: str, count: int) -> Tree:
+    """``count`` resources under an overlay that runs every builtin transformer."""
+    rng = random.Random(f"bench-{name}")
+
+    def pick(r: random.Random) -> list[str]:
+        return r.sample(IMAGES, r.choices((1, 2, 3), weights=(5, 3, 2))[0])
+
+    root = out / name
+    bundles = _bundles(rng, count, pick)
+    for _, res in bundles:  # every workload also reads the generated ConfigMap
+        if res["kind"] not in ("Deployment", "StatefulSet", "CronJob"):
+            continue
+        spec = res["spec"].get("jobTemplate", res)["spec"]["template"]["spec"]
+        spec["volumes"].append({"name": "shared", "configMap": {"name": "shared-settings"}})
+    _write_base(root / "base", bundles)
+    overlay = root / "overlays" / "production"
+    deployments = [res["metadata"]["name"] for _, res in bundles if res["kind"] == "Deployment"]
+    smp = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "any"},
+        "spec": {"template": {"spec": {"terminationGracePeriodSeconds": 45}}},
+    }
+    json6902 = [{"op": "add", "path": "/spec/minReadySeconds", "value": 10}]
+    _write(overlay / "smp.yaml", dump_yaml(smp))
+    _write(
+        overlay / "kustomization.yaml",
+        _kustomization(
+            resources=["../../base"],
+            namespace="bench-prod",
+            namePrefix="prod-",
+            labels=[{"pairs": {"env": "production"}, "includeSelectors": False}],
+            commonAnnotations={"acme.io/release": "2024-01-15"},
+            configMapGenerator=[
+                {"name": "shared-settings", "literals": ["REGION=eu-west-1", "TIER=gold"]}
+            ],
+            patches=[
+                {"path": "smp.yaml", "target": {"kind": "Deployment"}},
+                {
+                    "patch": json.dumps(json6902),
+                    "target": {"kind": "Deployment", "name": ".*-api-.*"},
+                },
+            ],
+            replicas=[{"name": name, "count": 4} for name in deployments[:20]],
+            images=_images_block(),
+        ),
+    )
+    return Tree(name, overlay, count, "generated")
+
+
 def generate(names: list[str] | tuple[str, ...] = TREES, out: Path = OUT / "trees") -> list[Tree]:
     """(Re)generate the named trees under ``out`` and return where to build each."""
     trees = []
@@ -503,9 +557,11 @@ def generate(names: list[str] | tuple[str, ...] = TREES, out: Path = OUT / "tree
             trees.append(gen_sized(out, name, int(m.group(1))))
         elif (m := re.fullmatch(r"chain(\d+)", name)) and int(m.group(1)) > 0:
             trees.append(gen_chain(out, name, int(m.group(1))))
+        elif (m := re.fullmatch(r"full(\d+)", name)) and int(m.group(1)) > 0:
+            trees.append(gen_full(out, name, int(m.group(1))))
         else:
             known = ", ".join(TREES)
-            raise ValueError(f"unknown tree {name!r}; choose from {known} (or nN, chainN)")
+            raise ValueError(f"unknown tree {name!r}; choose from {known} (or nN, chainN, fullN)")
     return trees
 
 
