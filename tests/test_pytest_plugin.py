@@ -59,7 +59,9 @@ def project(pytester: pytest.Pytester, tests: str, files: dict[str, str] | None 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
     # In a child process: whatever the build machinery imports lazily (patches, generators,
     # ...) cannot be half-unloaded by pytester's sys.modules restore after an in-process run.
-    return pytester.runpytest_subprocess("-p", PLUGIN, "-p", "no:cacheprovider", *args)
+    return pytester.runpytest_subprocess(
+        "-p", PLUGIN, "-p", "no:cacheprovider", "-p", "no:hypothesispytest", *args
+    )
 
 
 @pytest.fixture(autouse=True)
