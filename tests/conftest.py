@@ -9,6 +9,9 @@ from support import require_reference
 
 from kustomize_py.reference import Engine
 
+# pytester drives inner pytest runs for tests/test_pytest_plugin.py (our pytest11 plugin).
+pytest_plugins = ["pytester"]
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
