@@ -75,6 +75,20 @@ class Kustomization:
     images: tuple[Image, ...] = ()
     sort_options: SortOptions | None = None
     used_deprecated: tuple[str, ...] = ()
+    components: tuple[str, ...] = ()
+    generators: tuple[str, ...] = ()
+    transformers: tuple[str, ...] = ()
+    validators: tuple[str, ...] = ()
+    build_metadata: tuple[str, ...] = ()
+    openapi: tuple[tuple[str, str], ...] = ()
+    helm_globals: HelmGlobals | None = None
+    helm_charts: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class HelmGlobals:
+    chart_home: str = ""
+    config_home: str = ""
 
 
 # -- the schema: JSON field name -> type --------------------------------------------
@@ -94,6 +108,15 @@ STRUCTS: dict[str, dict[str, Type]] = {
         "images": ("list", "Image"),
         "imageTags": ("list", "Image"),
         "sortOptions": "SortOptions",
+        "components": ("list", "str"),
+        "generators": ("list", "str"),
+        "transformers": ("list", "str"),
+        "validators": ("list", "str"),
+        "buildMetadata": ("list", "str"),
+        "openapi": ("map", "str"),
+        "helmGlobals": "HelmGlobals",
+        "helmCharts": ("list", "HelmChart"),
+        "helmChartInflationGenerator": ("list", "HelmChartArgs"),
         # Fields kustomize has and kustomize-py does not implement yet: typed "any",
         # then refused with a clear message when they hold anything.
         "namePrefix": "any",
@@ -107,18 +130,45 @@ STRUCTS: dict[str, dict[str, Type]] = {
         "replacements": "any",
         "replicas": "any",
         "vars": "any",
-        "components": "any",
         "configMapGenerator": "any",
         "secretGenerator": "any",
         "generatorOptions": "any",
-        "helmGlobals": "any",
-        "helmCharts": "any",
-        "helmChartInflationGenerator": "any",
-        "generators": "any",
-        "transformers": "any",
-        "validators": "any",
-        "buildMetadata": "any",
-        "openapi": "any",
+    },
+    "HelmGlobals": {"chartHome": "str", "configHome": "str"},
+    "HelmChart": {
+        "name": "str",
+        "version": "str",
+        "repo": "str",
+        "releaseName": "str",
+        "namespace": "str",
+        "additionalValuesFiles": ("list", "str"),
+        "valuesFile": "str",
+        "valuesInline": ("map", "any"),
+        "valuesMerge": "str",
+        "includeCRDs": "bool",
+        "skipHooks": "bool",
+        "apiVersions": ("list", "str"),
+        "kubeVersion": "str",
+        "nameTemplate": "str",
+        "skipTests": "bool",
+        "debug": "bool",
+        "devel": "bool",
+    },
+    # Deprecated form of helmCharts (+ helmGlobals), converted by kustomize.
+    "HelmChartArgs": {
+        "chartName": "str",
+        "chartVersion": "str",
+        "chartRepoUrl": "str",
+        "chartHome": "str",
+        "chartRepoName": "str",
+        "helmBin": "str",
+        "helmHome": "str",
+        "values": "str",
+        "valuesLocal": ("map", "any"),
+        "valuesMerge": "str",
+        "releaseName": "str",
+        "releaseNamespace": "str",
+        "extraArgs": ("list", "str"),
     },
     "ObjectMeta": {
         "name": "str",
@@ -194,9 +244,17 @@ def _json_kind(value: Any) -> str:
 
 
 class _Decoder:
-    def __init__(self, path: str, text: str):
+    def __init__(
+        self,
+        path: str,
+        text: str,
+        structs: dict[str, dict[str, Type]] | None = None,
+        ignore_unknown: bool = False,
+    ):
         self.path = path
         self.text = text
+        self.structs = STRUCTS if structs is None else {**STRUCTS, **structs}
+        self.ignore_unknown = ignore_unknown
 
     def fail(
         self, where: list[str | int], message: str, *, at: str | None = None
@@ -232,7 +290,7 @@ class _Decoder:
     def struct(self, value: Any, name: str, where: list[str | int]) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise self.fail(where, self._mismatch(value, f"a {name} mapping"))
-        fields = STRUCTS[name]
+        fields = self.structs[name]
         folded = {k.casefold(): k for k in fields}
         out: dict[str, Any] = {}
         # kustomize converts the YAML to JSON through a Go map, which writes the keys in
@@ -242,6 +300,8 @@ class _Decoder:
         for key, item in sorted(value.items(), key=lambda kv: str(kv[0])):
             canonical = folded.get(str(key).casefold())
             if canonical is None:
+                if self.ignore_unknown:
+                    continue  # Go's non-strict decoding (plugin configs) drops them
                 raise self.fail(where, f'unknown field "{key}" in {name}', at=str(key))
             if item is None and fields[canonical] in ("str", "bool"):
                 continue  # Go: null leaves a string or bool as it was (lists become nil)
@@ -300,9 +360,21 @@ def _list_item(lines: list[str], start: int, index: int) -> int | None:
     return None
 
 
-def decode_struct(data: Any, name: str, path: str, text: str = "") -> dict[str, Any]:
-    """Strictly decode ``data`` as the struct ``name``; used for configuration files too."""
-    return _Decoder(path, text).struct(data, name, [])
+def decode_struct(
+    data: Any,
+    name: str,
+    path: str,
+    text: str = "",
+    *,
+    structs: dict[str, dict[str, Type]] | None = None,
+    ignore_unknown: bool = False,
+) -> dict[str, Any]:
+    """Strictly decode ``data`` as the struct ``name``; used for configuration files too.
+
+    ``structs`` adds struct schemas (plugin configs); ``ignore_unknown`` skips unknown
+    fields instead of failing, as Go's non-strict ``yaml.Unmarshal`` does.
+    """
+    return _Decoder(path, text, structs, ignore_unknown).struct(data, name, [])
 
 
 def decode_kustomization(data: Any, path: str, text: str) -> Kustomization:
@@ -336,7 +408,49 @@ def decode_kustomization(data: Any, path: str, text: str) -> Kustomization:
         images=tuple(_image(i) for i in images if i is not None),
         sort_options=_sort_options(sort, decoder) if sort is not None else None,
         used_deprecated=tuple(f for f in DEPRECATED if raw.get(f) is not None),
+        components=tuple(raw.get("components") or ()),
+        generators=tuple(raw.get("generators") or ()),
+        transformers=tuple(raw.get("transformers") or ()),
+        validators=tuple(raw.get("validators") or ()),
+        build_metadata=tuple(raw.get("buildMetadata") or ()),
+        openapi=tuple((raw.get("openapi") or {}).items()),
+        helm_globals=_helm_globals(raw),
+        helm_charts=_helm_charts(raw),
     )
+
+
+def _helm_globals(raw: dict[str, Any]) -> HelmGlobals | None:
+    """helmGlobals, or (kustomize's FixKustomization) the last chartHome/helmHome of the
+    deprecated helmChartInflationGenerator entries when helmGlobals is absent."""
+    globals_ = raw.get("helmGlobals")
+    if globals_ is not None:
+        return HelmGlobals(globals_.get("chartHome") or "", globals_.get("configHome") or "")
+    chart_home = config_home = ""
+    for old in raw.get("helmChartInflationGenerator") or ():
+        chart_home = (old or {}).get("chartHome") or chart_home
+        config_home = (old or {}).get("helmHome") or config_home
+    return HelmGlobals(chart_home, config_home) if chart_home or config_home else None
+
+
+# helmChartInflationGenerator fields and the helmCharts fields they become.
+_HELM_ARGS_TO_CHART = {
+    "chartName": "name",
+    "chartVersion": "version",
+    "chartRepoUrl": "repo",
+    "values": "valuesFile",
+    "valuesLocal": "valuesInline",
+    "valuesMerge": "valuesMerge",
+    "releaseName": "releaseName",
+}
+
+
+def _helm_charts(raw: dict[str, Any]) -> tuple[dict[str, Any], ...]:
+    """helmCharts entries (decoded HelmChart maps), then the converted deprecated ones."""
+    charts = [c or {} for c in raw.get("helmCharts") or ()]
+    for old in raw.get("helmChartInflationGenerator") or ():
+        old = old or {}
+        charts.append({new: old[k] for k, new in _HELM_ARGS_TO_CHART.items() if k in old})
+    return tuple(charts)
 
 
 def _is_zero(value: Any) -> bool:

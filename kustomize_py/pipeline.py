@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kustomize_py.errors import KustomizationError, KustomizeError, TransformError
+from kustomize_py import buildmetadata, plugins
+from kustomize_py.buildmetadata import Origin, go_path_join
+from kustomize_py.errors import KustomizationError, KustomizeError, LoadError, TransformError
 from kustomize_py.fieldspec import FieldSpecError, merge_specs
 from kustomize_py.loader import Loader, Root, display, resources_from_text
-from kustomize_py.model import DEPRECATED, FieldSpec, decode_struct, field_specs
+from kustomize_py.model import COMPONENT, DEPRECATED, FieldSpec, decode_struct, field_specs
 from kustomize_py.resource import ResMap, Resource
 from kustomize_py.sort import legacy_sorted
 from kustomize_py.transformers import images, namereference, namespace
@@ -65,46 +67,84 @@ def run(path: Path, loader: Loader, deprecations: list[str]) -> list[Resource]:
     as the build goes (the caller reports them, also when the build then fails).
     """
     root = loader.load_root(path)
-    acc = accumulate(root, loader, (root.directory,), deprecations)
+    # buildMetadata: the top-level list applies to the whole build; any value turns on
+    # provenance tracking (origin "" = paths relative to the top directory).
+    build_metadata = root.kustomization.build_metadata
+    acc = accumulate(
+        root, loader, (root.directory,), deprecations, origin="" if build_metadata else None
+    )
     namereference.transform(list(acc.resources), acc.references)
     resources = [r for r in acc.resources if not _is_local_config(r)]
-    for res in resources:
-        _finish_metadata(res)
     order = root.kustomization.sort_options
     if order is None or order.order == "legacy":
         resources = legacy_sorted(resources, order)
+    if buildmetadata.MANAGED_BY_OPTION in build_metadata:
+        buildmetadata.add_managed_by_label(resources)
+    keep = frozenset(
+        annotation
+        for option, annotation in (
+            (buildmetadata.ORIGIN_ANNOTATIONS, buildmetadata.ORIGIN_ANNOTATION),
+            (buildmetadata.TRANSFORMER_ANNOTATIONS, buildmetadata.TRANSFORMATIONS_ANNOTATION),
+        )
+        if option in build_metadata
+    )
+    for res in resources:
+        _finish_metadata(res, keep)
     return resources
 
 
 def accumulate(
-    root: Root, loader: Loader, stack: tuple[Path, ...], deprecations: list[str]
+    root: Root,
+    loader: Loader,
+    stack: tuple[Path, ...],
+    deprecations: list[str],
+    *,
+    into: Accumulated | None = None,
+    origin: str | None = None,
 ) -> Accumulated:
+    """Apply one kustomization (or component) directory: kustomize's accumulateTarget.
+
+    A kustomization starts from an empty accumulator; a component (``into``) works on
+    its parent's, so its resources join the parent's and its generators and
+    transformers act on everything the parent accumulated so far. ``origin`` is the
+    directory's path relative to the top-level one when buildMetadata tracks
+    provenance, else None.
+    """
     kust = root.kustomization
     deprecations.extend(DEPRECATED[name] for name in kust.used_deprecated)
     log.debug("building %s", root.file)
-    acc = Accumulated()
+    acc = Accumulated() if into is None else into
+    kust_origin = None if origin is None else buildmetadata.go_path_join(origin, root.name)
     for entry in kust.resources:
         path = loader.resolve_file(root, entry)
         if path is not None:
-            origin = display(path)
-            text = loader.read_text(path)
-            for res in resources_from_text(text, origin):
+            added = resources_from_text(loader.read_text(path), display(path))
+            if origin is not None:
+                file_origin = buildmetadata.go_path_join(origin, entry)
+                buildmetadata.set_origin(added, buildmetadata.Origin(path=file_origin))
+            for res in added:
                 _append(acc.resources, res, root, entry)
             continue
-        sub_dir = loader.resolve_directory(root, entry, stack)
-        sub = accumulate(loader.load_root(sub_dir), loader, (*stack, sub_dir), deprecations)
+        sub_root = _load_sub_root(root, loader, entry, stack, "resource")
+        sub = accumulate(
+            sub_root,
+            loader,
+            (*stack, sub_root.directory),
+            deprecations,
+            origin=None if origin is None else buildmetadata.go_path_join(origin, entry),
+        )
         for res in sub.resources:
             _append(acc.resources, res, root, entry)
         acc.merge_config(root.file, sub.image_specs, sub.namespace_specs, sub.references)
 
     for entry in kust.configurations:
         path, text = loader.read_file(root, entry, "configurations file")
-        origin = display(path)
+        config_file = display(path)
         config = decode_struct(
-            load_kustomization_data(text, origin) or {}, "TransformerConfig", origin, text
+            load_kustomization_data(text, config_file) or {}, "TransformerConfig", config_file, text
         )
         acc.merge_config(
-            origin,
+            config_file,
             field_specs(config.get("images")),
             field_specs(config.get("namespace")),
             namereference.references_from_config(config.get("nameReference")),
@@ -112,10 +152,43 @@ def accumulate(
     for entry in kust.crds:
         path, text = loader.read_file(root, entry, "crds file")
         _check_openapi_definitions(load_kustomization_data(text, display(path)), display(path))
+    _check_unsupported(root)
 
+    # Generators: configMapGenerator, secretGenerator, then the `generators:` plugins.
+    ctx = plugins.PluginContext(root, loader)
+    for config in _plugin_configs(root, loader, kust.generators, stack, deprecations, origin):
+        generated = plugins.run_generator(config, ctx)
+        if config.provenance is not None:
+            buildmetadata.set_origin(generated, config.provenance)
+        for res in generated:
+            _append(acc.resources, res, root, config.file)
+
+    for entry in kust.components:
+        comp_root = _load_sub_root(root, loader, entry, stack, "component")
+        accumulate(
+            comp_root,
+            loader,
+            (*stack, comp_root.directory),
+            deprecations,
+            into=acc,
+            origin=None if origin is None else buildmetadata.go_path_join(origin, entry),
+        )
+
+    # Builtin transformers in kustomize's fixed order; each one that is configured is
+    # recorded (buildMetadata transformerAnnotations) once per instance.
     namespace.transform(acc.resources, kust.namespace, acc.namespace_specs)
+    _ran(acc, kust_origin, "NamespaceTransformer", 1 if kust.namespace else 0)
     images.transform(acc.resources, kust.images, acc.image_specs)
+    _ran(acc, kust_origin, "ImageTagTransformer", len(kust.images))
     acc.resources.reindex()
+
+    # `transformers:` plugins, then `validators:` (which must change nothing).
+    for config in _plugin_configs(root, loader, kust.transformers, stack, deprecations, origin):
+        plugins.run_transformer(config, acc.resources, ctx)
+        if config.provenance is not None:
+            buildmetadata.record_transformation(acc.resources, config.provenance)
+    for config in _plugin_configs(root, loader, kust.validators, stack, deprecations, origin):
+        plugins.run_validator(config, acc.resources, ctx)
     log.debug(
         "built %s: %d resources, namespace %r, %d image entries over %d field specs",
         root.file,
@@ -125,6 +198,149 @@ def accumulate(
         len(acc.image_specs),
     )
     return acc
+
+
+def _ran(acc: Accumulated, kust_origin: str | None, kind: str, instances: int) -> None:
+    """Record that ``instances`` builtin ``kind`` transformers of this kustomization ran."""
+    if kust_origin is None:
+        return
+    origin = buildmetadata.Origin.builtin(kust_origin, kind)
+    for _ in range(instances):
+        buildmetadata.record_transformation(acc.resources, origin)
+
+
+def _load_sub_root(
+    root: Root, loader: Loader, entry: str, stack: tuple[Path, ...], what: str
+) -> Root:
+    """The kustomization directory a resources/components entry names, of the right kind:
+    a component (``kind: Component``) only under components, never under resources."""
+    if what == "component" and (root.directory / entry).is_file():
+        raise LoadError(
+            f"component '{entry}' is a file; a component must be a directory holding a "
+            "kustomization file of kind Component",
+            root.file,
+            root.line_of(entry),
+        )
+    sub_root = loader.load_root(loader.resolve_directory(root, entry, stack, what))
+    is_component = sub_root.kustomization.kind == COMPONENT
+    if what == "component" and not is_component:
+        raise KustomizationError(
+            f"component '{entry}' is a {sub_root.kustomization.kind}, expected kind "
+            f"'{COMPONENT}' ({sub_root.file}); list kustomizations under resources",
+            root.file,
+            root.line_of(entry),
+        )
+    if what != "component" and is_component:
+        raise KustomizationError(
+            f"{what} '{entry}' is a {COMPONENT} ({sub_root.file}); list components under "
+            "components, not resources",
+            root.file,
+            root.line_of(entry),
+        )
+    return sub_root
+
+
+def _plugin_configs(
+    root: Root,
+    loader: Loader,
+    entries: tuple[str, ...],
+    stack: tuple[Path, ...],
+    deprecations: list[str],
+    origin: str | None,
+) -> list[plugins.PluginConfig]:
+    """The plugin configs of a transformers/generators/validators list: every inline
+    entry first, then files and kustomization directories, as kustomize reads them."""
+    if not entries:
+        return []
+    found = ResMap()
+    configs: list[plugins.PluginConfig] = []
+
+    def add(config: plugins.PluginConfig, entry: str) -> None:
+        try:
+            found.append(Resource(config.data, config.file))
+        except KustomizeError as err:
+            raise KustomizationError(
+                f"plugin config '{entry}': {err.message}", root.file, root.line_of(entry)
+            ) from None
+        configs.append(config)
+
+    paths = []
+    inline_origin = (
+        None if origin is None else buildmetadata.Origin(go_path_join(origin, root.name))
+    )
+    for entry in entries:
+        inline = plugins.inline_configs(entry, root, inline_origin)
+        if inline is None:
+            paths.append(entry)
+            continue
+        for config in inline:
+            add(config, entry)
+    for entry in paths:
+        entry_origin = None if origin is None else go_path_join(origin, entry)
+        path = loader.resolve_file(root, entry)
+        if path is not None:
+            config_file = display(path)
+            for res in resources_from_text(loader.read_text(path), config_file):
+                config_origin = None if entry_origin is None else Origin(entry_origin)
+                add(plugins.PluginConfig(res.data, config_file, config_origin), entry)
+            continue
+        sub_root = _load_sub_root(root, loader, entry, stack, "plugin config")
+        sub = accumulate(
+            sub_root, loader, (*stack, sub_root.directory), deprecations, origin=entry_origin
+        )
+        for res in sub.resources:
+            add(plugins.PluginConfig(res.data, res.origin, _origin_of(res)), entry)
+    return configs
+
+
+def _origin_of(res: Resource) -> buildmetadata.Origin | None:
+    """The origin annotation a plugin config built from a directory carries."""
+    meta = res.data.get("metadata")
+    annotations = meta.get("annotations") if isinstance(meta, dict) else None
+    value = annotations.get(buildmetadata.ORIGIN_ANNOTATION) if isinstance(annotations, dict) else None
+    if not isinstance(value, str):
+        return None
+    fields = dict(
+        line.split(": ", 1) for line in value.splitlines() if ": " in line and line[0] != " "
+    )
+    return buildmetadata.Origin(
+        path=fields.get("path", ""), repo=fields.get("repo", ""), ref=fields.get("ref", "")
+    )
+
+
+# The one OpenAPI schema version built into kustomize (and its default).
+_OPENAPI_VERSION = "v1.21.2"
+
+
+def _check_unsupported(root: Root) -> None:
+    """Fields whose work needs a program kustomize-py does not run (helm) or data it
+    does not have (custom OpenAPI schemas): refused, never silently ignored."""
+    kust = root.kustomization
+    if kust.helm_charts:
+        raise KustomizationError(
+            "helmCharts (and helmChartInflationGenerator) are not supported by kustomize-py: "
+            "inflating a chart runs helm (kustomize too needs --enable-helm); render the "
+            "chart to a file and list it under resources",
+            root.file,
+            root.line_of("helmCharts") or root.line_of("helmChartInflationGenerator"),
+        )
+    openapi = dict(kust.openapi)
+    if openapi.get("path"):
+        raise KustomizationError(
+            "openapi.path is not supported by kustomize-py: a custom OpenAPI schema changes "
+            "how kustomize merges and scopes resources, and kustomize-py has only the "
+            f"built-in one (Kubernetes {_OPENAPI_VERSION})",
+            root.file,
+            root.line_of("path"),
+        )
+    version = openapi.get("version")
+    if version and version != _OPENAPI_VERSION:
+        raise KustomizationError(
+            f"openapi.version {version!r}: the specified OpenAPI version is not built in "
+            f"(kustomize has only {_OPENAPI_VERSION}, its default)",
+            root.file,
+            root.line_of("version"),
+        )
 
 
 def _check_openapi_definitions(data: Any, origin: str) -> None:
@@ -196,10 +412,11 @@ _BUILD_ANNOTATIONS = frozenset(
 )
 
 
-def _finish_metadata(res: Resource) -> None:
+def _finish_metadata(res: Resource, keep: frozenset[str] = frozenset()) -> None:
     """kustomize's last pass over every resource's metadata.
 
-    It strips the build annotations; an annotations field left empty (or that was never
+    It strips the build annotations (but those in ``keep``: the origin and
+    transformations annotations buildMetadata asks for); an annotations field left empty (or that was never
     a map: ``null``, ``[]``) disappears. A resource without metadata gets an empty
     ``metadata: {}``, one with ``metadata: null`` keeps it, and metadata that is not a
     map is an error, as in kustomize.
@@ -217,7 +434,7 @@ def _finish_metadata(res: Resource) -> None:
         return
     annotations = meta["annotations"]
     if isinstance(annotations, dict):
-        for key in [k for k in annotations if k in _BUILD_ANNOTATIONS]:
+        for key in [k for k in annotations if k in _BUILD_ANNOTATIONS and k not in keep]:
             del annotations[key]
     if not annotations or not isinstance(annotations, dict):
         del meta["annotations"]
