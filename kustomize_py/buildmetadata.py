@@ -34,8 +34,8 @@ from kustomize_py.resource import Resource
 __all__ = [
     "MANAGED_BY_LABEL",
     "MANAGED_BY_VALUE",
-    "ORIGIN_ANNOTATION",
     "OPTIONS",
+    "ORIGIN_ANNOTATION",
     "TRANSFORMATIONS_ANNOTATION",
     "Origin",
     "add_managed_by_label",

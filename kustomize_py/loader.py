@@ -164,9 +164,7 @@ class Loader:
                 f"{what} '{entry}' not found: no such file or directory '{display(candidate)}'"
             )
         if not candidate.is_dir():
-            raise fail(
-                f"{what} '{entry}' is neither a resource file nor a kustomization directory"
-            )
+            raise fail(f"{what} '{entry}' is neither a resource file nor a kustomization directory")
         real = candidate.resolve()
         inside = str(real).rstrip(os.sep) + os.sep  # string tests: pathlib's are slow here
         for visited in stack:

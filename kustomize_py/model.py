@@ -9,6 +9,7 @@ unquoted ``newTag: 1.10`` is the number 1.1, not the tag "1.10").
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -249,12 +250,14 @@ class _Decoder:
         path: str,
         text: str,
         structs: dict[str, dict[str, Type]] | None = None,
-        ignore_unknown: bool = False,
+        lenient: bool = False,
     ):
         self.path = path
         self.text = text
         self.structs = STRUCTS if structs is None else {**STRUCTS, **structs}
-        self.ignore_unknown = ignore_unknown
+        # sigs.k8s.io/yaml's Unmarshal (plugin configs): unknown fields are dropped and a
+        # number or boolean where a string is expected becomes its text.
+        self.lenient = lenient
 
     def fail(
         self, where: list[str | int], message: str, *, at: str | None = None
@@ -278,6 +281,8 @@ class _Decoder:
                 raise self.fail(where, self._mismatch(value, "a map"))
             return {str(k): self.decode(v, item, [*where, str(k)]) for k, v in value.items()}
         if typ == "str":
+            if self.lenient and isinstance(value, int | float):
+                return _go_scalar_text(value)
             if not isinstance(value, str):
                 raise self.fail(where, self._mismatch(value, "a string"))
             return value
@@ -300,7 +305,7 @@ class _Decoder:
         for key, item in sorted(value.items(), key=lambda kv: str(kv[0])):
             canonical = folded.get(str(key).casefold())
             if canonical is None:
-                if self.ignore_unknown:
+                if self.lenient:
                     continue  # Go's non-strict decoding (plugin configs) drops them
                 raise self.fail(where, f'unknown field "{key}" in {name}', at=str(key))
             if item is None and fields[canonical] in ("str", "bool"):
@@ -367,14 +372,43 @@ def decode_struct(
     text: str = "",
     *,
     structs: dict[str, dict[str, Type]] | None = None,
-    ignore_unknown: bool = False,
+    lenient: bool = False,
 ) -> dict[str, Any]:
     """Strictly decode ``data`` as the struct ``name``; used for configuration files too.
 
     ``structs`` adds struct schemas (plugin configs); ``ignore_unknown`` skips unknown
-    fields instead of failing, as Go's non-strict ``yaml.Unmarshal`` does.
+    ``lenient``: decode like sigs.k8s.io/yaml's ``Unmarshal`` (plugin configs): unknown
+    fields are skipped, and a number or boolean given for a string is taken as its text.
     """
-    return _Decoder(path, text, structs, ignore_unknown).struct(data, name, [])
+    return _Decoder(path, text, structs, lenient).struct(data, name, [])
+
+
+def _go_scalar_text(value: int | float) -> str:
+    """A YAML number or boolean as sigs.k8s.io/yaml turns it into a string field:
+    ``true``, ``10``, and floats in Go's shortest ``%g`` form (``1.10`` -> ``1.1``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if math.isnan(value) or math.isinf(value):
+        return {"nan": "NaN", "inf": "+Inf", "-inf": "-Inf"}[repr(value)]
+    sign = "-" if value < 0 or (value == 0 and str(value).startswith("-")) else ""
+    mantissa, _, exp_text = repr(abs(value)).partition("e")
+    whole, _, frac = mantissa.partition(".")
+    digits = (whole + frac).lstrip("0")
+    point = len(whole) + int(exp_text or 0) - (len(whole + frac) - len(digits))
+    digits = digits.rstrip("0") or "0"
+    if digits == "0":
+        return sign + "0"
+    exp = point - 1
+    if exp < -4 or exp >= 6:  # Go: %e form below 1e-4 and from 1e+06 (shortest %g)
+        mant = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+        return f"{sign}{mant}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
+    if point <= 0:
+        return f"{sign}0.{'0' * -point}{digits}"
+    if point >= len(digits):
+        return sign + digits + "0" * (point - len(digits))
+    return f"{sign}{digits[:point]}.{digits[point:]}"
 
 
 def decode_kustomization(data: Any, path: str, text: str) -> Kustomization:
@@ -447,8 +481,8 @@ _HELM_ARGS_TO_CHART = {
 def _helm_charts(raw: dict[str, Any]) -> tuple[dict[str, Any], ...]:
     """helmCharts entries (decoded HelmChart maps), then the converted deprecated ones."""
     charts = [c or {} for c in raw.get("helmCharts") or ()]
-    for old in raw.get("helmChartInflationGenerator") or ():
-        old = old or {}
+    for entry in raw.get("helmChartInflationGenerator") or ():
+        old = entry or {}
         charts.append({new: old[k] for k, new in _HELM_ARGS_TO_CHART.items() if k in old})
     return tuple(charts)
 

@@ -156,12 +156,13 @@ def accumulate(
 
     # Generators: configMapGenerator, secretGenerator, then the `generators:` plugins.
     ctx = plugins.PluginContext(root, loader)
-    for config in _plugin_configs(root, loader, kust.generators, stack, deprecations, origin):
-        generated = plugins.run_generator(config, ctx)
-        if config.provenance is not None:
-            buildmetadata.set_origin(generated, config.provenance)
+    here = _Here(root, loader, stack, deprecations, origin)
+    for plugin in _plugin_configs(here, kust.generators):
+        generated = plugins.run_generator(plugin, ctx)
+        if plugin.provenance is not None:
+            buildmetadata.set_origin(generated, plugin.provenance)
         for res in generated:
-            _append(acc.resources, res, root, config.file)
+            _append(acc.resources, res, root, plugin.file)
 
     for entry in kust.components:
         comp_root = _load_sub_root(root, loader, entry, stack, "component")
@@ -183,12 +184,12 @@ def accumulate(
     acc.resources.reindex()
 
     # `transformers:` plugins, then `validators:` (which must change nothing).
-    for config in _plugin_configs(root, loader, kust.transformers, stack, deprecations, origin):
-        plugins.run_transformer(config, acc.resources, ctx)
-        if config.provenance is not None:
-            buildmetadata.record_transformation(acc.resources, config.provenance)
-    for config in _plugin_configs(root, loader, kust.validators, stack, deprecations, origin):
-        plugins.run_validator(config, acc.resources, ctx)
+    for plugin in _plugin_configs(here, kust.transformers):
+        plugins.run_transformer(plugin, acc.resources, ctx)
+        if plugin.provenance is not None:
+            buildmetadata.record_transformation(acc.resources, plugin.provenance)
+    for plugin in _plugin_configs(here, kust.validators):
+        plugins.run_validator(plugin, acc.resources, ctx)
     log.debug(
         "built %s: %d resources, namespace %r, %d image entries over %d field specs",
         root.file,
@@ -240,16 +241,21 @@ def _load_sub_root(
     return sub_root
 
 
-def _plugin_configs(
-    root: Root,
-    loader: Loader,
-    entries: tuple[str, ...],
-    stack: tuple[Path, ...],
-    deprecations: list[str],
-    origin: str | None,
-) -> list[plugins.PluginConfig]:
+@dataclass(frozen=True, slots=True)
+class _Here:
+    """The kustomization being accumulated, with what reading more files from it needs."""
+
+    root: Root
+    loader: Loader
+    stack: tuple[Path, ...]
+    deprecations: list[str]
+    origin: str | None
+
+
+def _plugin_configs(here: _Here, entries: tuple[str, ...]) -> list[plugins.PluginConfig]:
     """The plugin configs of a transformers/generators/validators list: every inline
     entry first, then files and kustomization directories, as kustomize reads them."""
+    root, loader, origin = here.root, here.loader, here.origin
     if not entries:
         return []
     found = ResMap()
@@ -259,8 +265,9 @@ def _plugin_configs(
         try:
             found.append(Resource(config.data, config.file))
         except KustomizeError as err:
+            where = "an inline plugin config" if "\n" in entry else f"plugin config '{entry}'"
             raise KustomizationError(
-                f"plugin config '{entry}': {err.message}", root.file, root.line_of(entry)
+                f"{where}: {err.message}", root.file, root.line_of(entry)
             ) from None
         configs.append(config)
 
@@ -284,9 +291,13 @@ def _plugin_configs(
                 config_origin = None if entry_origin is None else Origin(entry_origin)
                 add(plugins.PluginConfig(res.data, config_file, config_origin), entry)
             continue
-        sub_root = _load_sub_root(root, loader, entry, stack, "plugin config")
+        sub_root = _load_sub_root(root, loader, entry, here.stack, "plugin config")
         sub = accumulate(
-            sub_root, loader, (*stack, sub_root.directory), deprecations, origin=entry_origin
+            sub_root,
+            loader,
+            (*here.stack, sub_root.directory),
+            here.deprecations,
+            origin=entry_origin,
         )
         for res in sub.resources:
             add(plugins.PluginConfig(res.data, res.origin, _origin_of(res)), entry)
@@ -297,7 +308,9 @@ def _origin_of(res: Resource) -> buildmetadata.Origin | None:
     """The origin annotation a plugin config built from a directory carries."""
     meta = res.data.get("metadata")
     annotations = meta.get("annotations") if isinstance(meta, dict) else None
-    value = annotations.get(buildmetadata.ORIGIN_ANNOTATION) if isinstance(annotations, dict) else None
+    value = (
+        annotations.get(buildmetadata.ORIGIN_ANNOTATION) if isinstance(annotations, dict) else None
+    )
     if not isinstance(value, str):
         return None
     fields = dict(
@@ -416,10 +429,10 @@ def _finish_metadata(res: Resource, keep: frozenset[str] = frozenset()) -> None:
     """kustomize's last pass over every resource's metadata.
 
     It strips the build annotations (but those in ``keep``: the origin and
-    transformations annotations buildMetadata asks for); an annotations field left empty (or that was never
-    a map: ``null``, ``[]``) disappears. A resource without metadata gets an empty
-    ``metadata: {}``, one with ``metadata: null`` keeps it, and metadata that is not a
-    map is an error, as in kustomize.
+    transformations annotations buildMetadata asks for); an annotations field left
+    empty (or that was never a map: ``null``, ``[]``) disappears. A resource without
+    metadata gets an empty ``metadata: {}``, one with ``metadata: null`` keeps it, and
+    metadata that is not a map is an error, as in kustomize.
     """
     data = res.data
     if "metadata" not in data:

@@ -110,7 +110,7 @@ class PluginConfig:
         """The config decoded into its plugin's schema (``CONFIG_STRUCTS[kind]``)."""
         try:
             return decode_struct(
-                self.data, self.kind, self.file, structs=CONFIG_STRUCTS, ignore_unknown=True
+                self.data, self.kind, self.file, structs=CONFIG_STRUCTS, lenient=True
             )
         except KustomizeError as err:
             raise KustomizationError(
@@ -154,7 +154,7 @@ def _namespace(config: PluginConfig, resources: ResMap, ctx: PluginContext) -> N
     mode = raw.get("setRoleBindingSubjects") or "defaultOnly"
     if mode not in _SUBJECT_MODES:
         raise KustomizationError(
-            f"plugin {config.id} fails configuration: invalid value {mode!r} for "
+            f'plugin {config.id} fails configuration: invalid value "{mode}" for '
             'setRoleBindingSubjects: must be one of "defaultOnly", "none" or '
             '"allServiceAccounts"',
             config.file,
