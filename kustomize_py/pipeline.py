@@ -176,7 +176,12 @@ def accumulate(
         )
 
     # Builtin transformers in kustomize's fixed order; each one that is configured is
-    # recorded (buildMetadata transformerAnnotations) once per instance.
+    # recorded (buildMetadata transformerAnnotations) once per instance, as kustomize
+    # counts them (verified on the reference): PatchStrategicMergeTransformer 1 if any,
+    # PatchTransformer 1 per patch, Namespace 1 if set, Prefix / Suffix 1 each if set,
+    # LabelTransformer 1 per labels entry + 1 for commonLabels (even empty) when either
+    # is set, Annotations 1 if set, PatchJson6902 / ReplicaCount / ImageTag 1 per entry,
+    # ReplacementTransformer 1 if any.
     namespace.transform(acc.resources, kust.namespace, acc.namespace_specs)
     _ran(acc, kust_origin, "NamespaceTransformer", 1 if kust.namespace else 0)
     images.transform(acc.resources, kust.images, acc.image_specs)

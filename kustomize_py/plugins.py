@@ -284,9 +284,11 @@ def run_generator(config: PluginConfig, ctx: PluginContext) -> list[Resource]:
 def run_validator(config: PluginConfig, resources: ResMap, ctx: PluginContext) -> None:
     """A validator runs like a transformer but must leave every resource as it was."""
     check_supported(config, "transformer")
-    before = [(r.id, copy.deepcopy(r.data)) for r in resources]
+    # kustomize keeps a resource's previous ids as annotations, so recording one (the
+    # namespace and name transformers always do) counts as a change, as it does there.
+    before = [(r.id, copy.deepcopy(r.data), len(r.previous_ids)) for r in resources]
     TRANSFORMERS[config.kind](config, resources, ctx)
-    after = [(r.id, r.data) for r in resources]
+    after = [(r.id, r.data, len(r.previous_ids)) for r in resources]
     if before != after:
         changed = next((b[0] for b, a in zip(before, after, strict=True) if b != a), None)
         raise TransformError(
