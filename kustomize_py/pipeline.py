@@ -114,14 +114,14 @@ def accumulate(
     deprecations.extend(DEPRECATED[name] for name in kust.used_deprecated)
     log.debug("building %s", root.file)
     acc = Accumulated() if into is None else into
-    kust_origin = None if origin is None else buildmetadata.go_path_join(origin, root.name)
+    kust_origin = None if origin is None else go_path_join(origin, root.name)
     for entry in kust.resources:
         path = loader.resolve_file(root, entry)
         if path is not None:
             added = resources_from_text(loader.read_text(path), display(path))
             if origin is not None:
-                file_origin = buildmetadata.go_path_join(origin, entry)
-                buildmetadata.set_origin(added, buildmetadata.Origin(path=file_origin))
+                file_origin = go_path_join(origin, entry)
+                buildmetadata.set_origin(added, Origin(path=file_origin))
             for res in added:
                 _append(acc.resources, res, root, entry)
             continue
@@ -131,7 +131,7 @@ def accumulate(
             loader,
             (*stack, sub_root.directory),
             deprecations,
-            origin=None if origin is None else buildmetadata.go_path_join(origin, entry),
+            origin=None if origin is None else go_path_join(origin, entry),
         )
         for res in sub.resources:
             _append(acc.resources, res, root, entry)
@@ -152,7 +152,7 @@ def accumulate(
     for entry in kust.crds:
         path, text = loader.read_file(root, entry, "crds file")
         _check_openapi_definitions(load_kustomization_data(text, display(path)), display(path))
-    _check_unsupported(root)
+    plugins.refuse_unsupported(root)
 
     # Generators: configMapGenerator, secretGenerator, then the `generators:` plugins.
     ctx = plugins.PluginContext(root, loader)
@@ -172,7 +172,7 @@ def accumulate(
             (*stack, comp_root.directory),
             deprecations,
             into=acc,
-            origin=None if origin is None else buildmetadata.go_path_join(origin, entry),
+            origin=None if origin is None else go_path_join(origin, entry),
         )
 
     # Builtin transformers in kustomize's fixed order; each one that is configured is
@@ -258,107 +258,17 @@ class _Here:
 
 
 def _plugin_configs(here: _Here, entries: tuple[str, ...]) -> list[plugins.PluginConfig]:
-    """The plugin configs of a transformers/generators/validators list: every inline
-    entry first, then files and kustomization directories, as kustomize reads them."""
-    root, loader, origin = here.root, here.loader, here.origin
-    if not entries:
-        return []
-    found = ResMap()
-    configs: list[plugins.PluginConfig] = []
+    """The plugin configs a transformers/generators/validators list names."""
 
-    def add(config: plugins.PluginConfig, entry: str) -> None:
-        try:
-            found.append(Resource(config.data, config.file))
-        except KustomizeError as err:
-            where = "an inline plugin config" if "\n" in entry else f"plugin config '{entry}'"
-            raise KustomizationError(
-                f"{where}: {err.message}", root.file, root.line_of(entry)
-            ) from None
-        configs.append(config)
-
-    paths = []
-    inline_origin = (
-        None if origin is None else buildmetadata.Origin(go_path_join(origin, root.name))
-    )
-    for entry in entries:
-        inline = plugins.inline_configs(entry, root, inline_origin)
-        if inline is None:
-            paths.append(entry)
-            continue
-        for config in inline:
-            add(config, entry)
-    for entry in paths:
-        entry_origin = None if origin is None else go_path_join(origin, entry)
-        path = loader.resolve_file(root, entry)
-        if path is not None:
-            config_file = display(path)
-            for res in resources_from_text(loader.read_text(path), config_file):
-                config_origin = None if entry_origin is None else Origin(entry_origin)
-                add(plugins.PluginConfig(res.data, config_file, config_origin), entry)
-            continue
-        sub_root = _load_sub_root(root, loader, entry, here.stack, "plugin config")
-        sub = accumulate(
-            sub_root,
-            loader,
-            (*here.stack, sub_root.directory),
-            here.deprecations,
-            origin=entry_origin,
+    def build_directory(entry: str, origin: str | None) -> list[Resource]:
+        """A kustomization directory whose output are plugin configs, built fully."""
+        sub_root = _load_sub_root(here.root, here.loader, entry, here.stack, "plugin config")
+        stack = (*here.stack, sub_root.directory)
+        return list(
+            accumulate(sub_root, here.loader, stack, here.deprecations, origin=origin).resources
         )
-        for res in sub.resources:
-            add(plugins.PluginConfig(res.data, res.origin, _origin_of(res)), entry)
-    return configs
 
-
-def _origin_of(res: Resource) -> buildmetadata.Origin | None:
-    """The origin annotation a plugin config built from a directory carries."""
-    meta = res.data.get("metadata")
-    annotations = meta.get("annotations") if isinstance(meta, dict) else None
-    value = (
-        annotations.get(buildmetadata.ORIGIN_ANNOTATION) if isinstance(annotations, dict) else None
-    )
-    if not isinstance(value, str):
-        return None
-    fields = dict(
-        line.split(": ", 1) for line in value.splitlines() if ": " in line and line[0] != " "
-    )
-    return buildmetadata.Origin(
-        path=fields.get("path", ""), repo=fields.get("repo", ""), ref=fields.get("ref", "")
-    )
-
-
-# The one OpenAPI schema version built into kustomize (and its default).
-_OPENAPI_VERSION = "v1.21.2"
-
-
-def _check_unsupported(root: Root) -> None:
-    """Fields whose work needs a program kustomize-py does not run (helm) or data it
-    does not have (custom OpenAPI schemas): refused, never silently ignored."""
-    kust = root.kustomization
-    if kust.helm_charts:
-        raise KustomizationError(
-            "helmCharts (and helmChartInflationGenerator) are not supported by kustomize-py: "
-            "inflating a chart runs helm (kustomize too needs --enable-helm); render the "
-            "chart to a file and list it under resources",
-            root.file,
-            root.line_of("helmCharts") or root.line_of("helmChartInflationGenerator"),
-        )
-    openapi = dict(kust.openapi)
-    if openapi.get("path"):
-        raise KustomizationError(
-            "openapi.path is not supported by kustomize-py: a custom OpenAPI schema changes "
-            "how kustomize merges and scopes resources, and kustomize-py has only the "
-            f"built-in one (Kubernetes {_OPENAPI_VERSION})",
-            root.file,
-            root.line_of("path"),
-        )
-    version = openapi.get("version")
-    if version and version != _OPENAPI_VERSION:
-        raise KustomizationError(
-            f"openapi.version {version!r}: the specified OpenAPI version is not built in "
-            f"(kustomize has only {_OPENAPI_VERSION}, its default)",
-            root.file,
-            root.line_of("version"),
-        )
+    return plugins.load_configs(entries, here.root, here.loader, here.origin, build_directory)
 
 
 def _check_openapi_definitions(data: Any, origin: str) -> None:

@@ -22,12 +22,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from kustomize_py.buildmetadata import Origin
+from kustomize_py.buildmetadata import ORIGIN_ANNOTATION, Origin, go_path_join
 from kustomize_py.errors import KustomizationError, KustomizeError, ParseError, TransformError
-from kustomize_py.loader import Loader, Root
+from kustomize_py.loader import Loader, Root, display, resources_from_text
 from kustomize_py.model import Image, Type, decode_struct, field_specs
 from kustomize_py.resource import ResId, ResMap, Resource
 from kustomize_py.transformers import images, namespace
+from kustomize_py.yaml_load import load_kustomization_data
 
 __all__ = [
     "BUILTIN_API_VERSION",
@@ -37,6 +38,8 @@ __all__ = [
     "PluginConfig",
     "PluginContext",
     "inline_configs",
+    "load_configs",
+    "refuse_unsupported",
 ]
 
 BUILTIN_API_VERSION = "builtin"
@@ -220,8 +223,6 @@ GENERATORS: dict[str, GeneratorRunner] = {}
 def inline_configs(entry: str, root: Root, origin: Origin | None) -> list[PluginConfig] | None:
     """The configs of an inline entry, or None when the entry is not inline YAML
     (kustomize tries to read every entry as resources first; a path is not)."""
-    from kustomize_py.loader import resources_from_text
-
     if "\n" not in entry and ":" not in entry:
         return None  # a plain path: no need to parse it
     try:
@@ -229,6 +230,71 @@ def inline_configs(entry: str, root: Root, origin: Origin | None) -> list[Plugin
     except ParseError:
         return None
     return [PluginConfig(r.data, root.file, origin) for r in resources]
+
+
+def load_configs(
+    entries: tuple[str, ...],
+    root: Root,
+    loader: Loader,
+    origin: str | None,
+    build_directory: Callable[[str, str | None], list[Resource]],
+) -> list[PluginConfig]:
+    """The plugin configs of a transformers/generators/validators list, as kustomize
+    reads them: every inline entry first, then files and kustomization directories
+    (``build_directory(entry, origin)`` builds one), in order. Two configs with the same
+    id are an error. ``origin``: the kustomization's directory relative to the top one
+    when buildMetadata tracks provenance, else None."""
+    if not entries:
+        return []
+    found = ResMap()
+    configs: list[PluginConfig] = []
+
+    def add(config: PluginConfig, entry: str) -> None:
+        try:
+            found.append(Resource(config.data, config.file))
+        except KustomizeError as err:
+            where = "an inline plugin config" if "\n" in entry else f"plugin config '{entry}'"
+            raise KustomizationError(
+                f"{where}: {err.message}", root.file, root.line_of(entry)
+            ) from None
+        configs.append(config)
+
+    paths = []
+    inline_origin = None if origin is None else Origin(go_path_join(origin, root.name))
+    for entry in entries:
+        inline = inline_configs(entry, root, inline_origin)
+        if inline is None:
+            paths.append(entry)
+            continue
+        for config in inline:
+            add(config, entry)
+    for entry in paths:
+        entry_origin = None if origin is None else go_path_join(origin, entry)
+        path = loader.resolve_file(root, entry)
+        if path is not None:
+            config_file = display(path)
+            file_origin = None if entry_origin is None else Origin(entry_origin)
+            for res in resources_from_text(loader.read_text(path), config_file):
+                add(PluginConfig(res.data, config_file, file_origin), entry)
+            continue
+        for res in build_directory(entry, entry_origin):
+            add(PluginConfig(res.data, res.origin, _origin_of(res)), entry)
+    return configs
+
+
+def _origin_of(res: Resource) -> Origin | None:
+    """The origin a config built from a directory carries (its origin annotation)."""
+    meta = res.data.get("metadata")
+    annotations = meta.get("annotations") if isinstance(meta, dict) else None
+    value = annotations.get(ORIGIN_ANNOTATION) if isinstance(annotations, dict) else None
+    fields = load_kustomization_data(value, res.origin) if isinstance(value, str) else None
+    if not isinstance(fields, dict):
+        return None
+    return Origin(
+        path=str(fields.get("path") or ""),
+        repo=str(fields.get("repo") or ""),
+        ref=str(fields.get("ref") or ""),
+    )
 
 
 def check_supported(config: PluginConfig, role: str) -> None:
@@ -294,4 +360,39 @@ def run_validator(config: PluginConfig, resources: ResMap, ctx: PluginContext) -
         raise TransformError(
             f"validator {config.id} shouldn't modify the resource map (it changed {changed})",
             config.file,
+        )
+
+
+# The one OpenAPI schema version built into kustomize (and its default).
+_OPENAPI_VERSION = "v1.21.2"
+
+
+def refuse_unsupported(root: Root) -> None:
+    """Fields whose work needs a program kustomize-py does not run (helm) or data it
+    does not have (custom OpenAPI schemas): refused, never silently ignored.
+    kust = root.kustomization
+    if kust.helm_charts:
+        raise KustomizationError(
+            "helmCharts (and helmChartInflationGenerator) are not supported by kustomize-py: "
+            "inflating a chart runs helm (kustomize too needs --enable-helm); render the "
+            "chart to a file and list it under resources",
+            root.file,
+            root.line_of("helmCharts") or root.line_of("helmChartInflationGenerator"),
+        )
+    openapi = dict(kust.openapi)
+    if openapi.get("path"):
+        raise KustomizationError(
+            "openapi.path is not supported by kustomize-py: a custom OpenAPI schema changes "
+            "how kustomize merges and scopes resources, and kustomize-py has only the "
+            f"built-in one (Kubernetes {_OPENAPI_VERSION})",
+            root.file,
+            root.line_of("path"),
+        )
+    version = openapi.get("version")
+    if version and version != _OPENAPI_VERSION:
+        raise KustomizationError(
+            f"openapi.version {version!r}: the specified OpenAPI version is not built in "
+            f"(kustomize has only {_OPENAPI_VERSION}, its default)",
+            root.file,
+            root.line_of("version"),
         )
