@@ -369,7 +369,7 @@ _OPENAPI_VERSION = "v1.21.2"
 
 def refuse_unsupported(root: Root) -> None:
     """Fields whose work needs a program kustomize-py does not run (helm) or data it
-    does not have (custom OpenAPI schemas): refused, never silently ignored.
+    does not have (custom OpenAPI schemas): refused, never silently ignored."""
     kust = root.kustomization
     if kust.helm_charts:
         raise KustomizationError(
