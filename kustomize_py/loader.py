@@ -42,6 +42,11 @@ class Root:
     def file(self) -> str:
         return self.kustomization.path
 
+    @property
+    def name(self) -> str:
+        """The kustomization file's name (``kustomization.yaml``, ``Kustomization``...)."""
+        return os.path.basename(self.kustomization.path)
+
     def line_of(self, entry: str) -> int | None:
         """The line on which a list entry (a resource path…) is written, if found.
 
@@ -132,32 +137,34 @@ class Loader:
             )
         return path, self.read_text(path)
 
-    def resolve_directory(self, root: Root, entry: str, stack: tuple[Path, ...]) -> Path:
-        """The kustomization directory ``entry`` names; refuses remote URLs and cycles."""
+    def resolve_directory(
+        self, root: Root, entry: str, stack: tuple[Path, ...], what: str = "resource"
+    ) -> Path:
+        """The kustomization directory ``entry`` names; refuses remote URLs and cycles.
+
+        ``what`` names the field in messages ("resource", "component", ...)."""
 
         def fail(message: str) -> LoadError:
             return LoadError(message, root.file, root.line_of(entry))
 
         if _REMOTE.match(entry):
             raise fail(
-                f"remote resource '{entry}' is not supported: kustomize-py builds "
+                f"remote {what} '{entry}' is not supported: kustomize-py builds "
                 "offline, from local files only"
             )
         if not entry.strip():
             raise fail("empty resource entry")
         if os.path.isabs(entry):
             raise fail(
-                f"resource '{entry}': a kustomization directory must be given as a relative path"
+                f"{what} '{entry}': a kustomization directory must be given as a relative path"
             )
         candidate = root.directory / entry
         if not candidate.exists():
             raise fail(
-                f"resource '{entry}' not found: no such file or directory '{display(candidate)}'"
+                f"{what} '{entry}' not found: no such file or directory '{display(candidate)}'"
             )
         if not candidate.is_dir():
-            raise fail(
-                f"resource '{entry}' is neither a resource file nor a kustomization directory"
-            )
+            raise fail(f"{what} '{entry}' is neither a resource file nor a kustomization directory")
         real = candidate.resolve()
         inside = str(real).rstrip(os.sep) + os.sep  # string tests: pathlib's are slow here
         for visited in stack:
@@ -168,7 +175,7 @@ class Loader:
                 )
         if not any((real / n).is_file() for n in KUSTOMIZATION_FILE_NAMES):
             raise fail(
-                f"resource '{entry}' is a directory without a kustomization "
+                f"{what} '{entry}' is a directory without a kustomization "
                 "file (kustomization.yaml, kustomization.yml or Kustomization)"
             )
         return real

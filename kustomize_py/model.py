@@ -9,6 +9,7 @@ unquoted ``newTag: 1.10`` is the number 1.1, not the tag "1.10").
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -75,6 +76,20 @@ class Kustomization:
     images: tuple[Image, ...] = ()
     sort_options: SortOptions | None = None
     used_deprecated: tuple[str, ...] = ()
+    components: tuple[str, ...] = ()
+    generators: tuple[str, ...] = ()
+    transformers: tuple[str, ...] = ()
+    validators: tuple[str, ...] = ()
+    build_metadata: tuple[str, ...] = ()
+    openapi: tuple[tuple[str, str], ...] = ()
+    helm_globals: HelmGlobals | None = None
+    helm_charts: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class HelmGlobals:
+    chart_home: str = ""
+    config_home: str = ""
 
 
 # -- the schema: JSON field name -> type --------------------------------------------
@@ -94,6 +109,15 @@ STRUCTS: dict[str, dict[str, Type]] = {
         "images": ("list", "Image"),
         "imageTags": ("list", "Image"),
         "sortOptions": "SortOptions",
+        "components": ("list", "str"),
+        "generators": ("list", "str"),
+        "transformers": ("list", "str"),
+        "validators": ("list", "str"),
+        "buildMetadata": ("list", "str"),
+        "openapi": ("map", "str"),
+        "helmGlobals": "HelmGlobals",
+        "helmCharts": ("list", "HelmChart"),
+        "helmChartInflationGenerator": ("list", "HelmChartArgs"),
         # Fields kustomize has and kustomize-py does not implement yet: typed "any",
         # then refused with a clear message when they hold anything.
         "namePrefix": "any",
@@ -107,18 +131,45 @@ STRUCTS: dict[str, dict[str, Type]] = {
         "replacements": "any",
         "replicas": "any",
         "vars": "any",
-        "components": "any",
         "configMapGenerator": "any",
         "secretGenerator": "any",
         "generatorOptions": "any",
-        "helmGlobals": "any",
-        "helmCharts": "any",
-        "helmChartInflationGenerator": "any",
-        "generators": "any",
-        "transformers": "any",
-        "validators": "any",
-        "buildMetadata": "any",
-        "openapi": "any",
+    },
+    "HelmGlobals": {"chartHome": "str", "configHome": "str"},
+    "HelmChart": {
+        "name": "str",
+        "version": "str",
+        "repo": "str",
+        "releaseName": "str",
+        "namespace": "str",
+        "additionalValuesFiles": ("list", "str"),
+        "valuesFile": "str",
+        "valuesInline": ("map", "any"),
+        "valuesMerge": "str",
+        "includeCRDs": "bool",
+        "skipHooks": "bool",
+        "apiVersions": ("list", "str"),
+        "kubeVersion": "str",
+        "nameTemplate": "str",
+        "skipTests": "bool",
+        "debug": "bool",
+        "devel": "bool",
+    },
+    # Deprecated form of helmCharts (+ helmGlobals), converted by kustomize.
+    "HelmChartArgs": {
+        "chartName": "str",
+        "chartVersion": "str",
+        "chartRepoUrl": "str",
+        "chartHome": "str",
+        "chartRepoName": "str",
+        "helmBin": "str",
+        "helmHome": "str",
+        "values": "str",
+        "valuesLocal": ("map", "any"),
+        "valuesMerge": "str",
+        "releaseName": "str",
+        "releaseNamespace": "str",
+        "extraArgs": ("list", "str"),
     },
     "ObjectMeta": {
         "name": "str",
@@ -194,9 +245,19 @@ def _json_kind(value: Any) -> str:
 
 
 class _Decoder:
-    def __init__(self, path: str, text: str):
+    def __init__(
+        self,
+        path: str,
+        text: str,
+        structs: dict[str, dict[str, Type]] | None = None,
+        lenient: bool = False,
+    ):
         self.path = path
         self.text = text
+        self.structs = STRUCTS if structs is None else {**STRUCTS, **structs}
+        # sigs.k8s.io/yaml's Unmarshal (plugin configs): unknown fields are dropped and a
+        # number or boolean where a string is expected becomes its text.
+        self.lenient = lenient
 
     def fail(
         self, where: list[str | int], message: str, *, at: str | None = None
@@ -220,6 +281,8 @@ class _Decoder:
                 raise self.fail(where, self._mismatch(value, "a map"))
             return {str(k): self.decode(v, item, [*where, str(k)]) for k, v in value.items()}
         if typ == "str":
+            if self.lenient and isinstance(value, int | float):
+                return _go_scalar_text(value)
             if not isinstance(value, str):
                 raise self.fail(where, self._mismatch(value, "a string"))
             return value
@@ -232,7 +295,7 @@ class _Decoder:
     def struct(self, value: Any, name: str, where: list[str | int]) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise self.fail(where, self._mismatch(value, f"a {name} mapping"))
-        fields = STRUCTS[name]
+        fields = self.structs[name]
         folded = {k.casefold(): k for k in fields}
         out: dict[str, Any] = {}
         # kustomize converts the YAML to JSON through a Go map, which writes the keys in
@@ -242,6 +305,8 @@ class _Decoder:
         for key, item in sorted(value.items(), key=lambda kv: str(kv[0])):
             canonical = folded.get(str(key).casefold())
             if canonical is None:
+                if self.lenient:
+                    continue  # Go's non-strict decoding (plugin configs) drops them
                 raise self.fail(where, f'unknown field "{key}" in {name}', at=str(key))
             if item is None and fields[canonical] in ("str", "bool"):
                 continue  # Go: null leaves a string or bool as it was (lists become nil)
@@ -300,9 +365,50 @@ def _list_item(lines: list[str], start: int, index: int) -> int | None:
     return None
 
 
-def decode_struct(data: Any, name: str, path: str, text: str = "") -> dict[str, Any]:
-    """Strictly decode ``data`` as the struct ``name``; used for configuration files too."""
-    return _Decoder(path, text).struct(data, name, [])
+def decode_struct(
+    data: Any,
+    name: str,
+    path: str,
+    text: str = "",
+    *,
+    structs: dict[str, dict[str, Type]] | None = None,
+    lenient: bool = False,
+) -> dict[str, Any]:
+    """Strictly decode ``data`` as the struct ``name``; used for configuration files too.
+
+    ``structs`` adds struct schemas (plugin configs); ``ignore_unknown`` skips unknown
+    ``lenient``: decode like sigs.k8s.io/yaml's ``Unmarshal`` (plugin configs): unknown
+    fields are skipped, and a number or boolean given for a string is taken as its text.
+    """
+    return _Decoder(path, text, structs, lenient).struct(data, name, [])
+
+
+def _go_scalar_text(value: int | float) -> str:
+    """A YAML number or boolean as sigs.k8s.io/yaml turns it into a string field:
+    ``true``, ``10``, and floats in Go's shortest ``%g`` form (``1.10`` -> ``1.1``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if math.isnan(value) or math.isinf(value):
+        return {"nan": "NaN", "inf": "+Inf", "-inf": "-Inf"}[repr(value)]
+    sign = "-" if value < 0 or (value == 0 and str(value).startswith("-")) else ""
+    mantissa, _, exp_text = repr(abs(value)).partition("e")
+    whole, _, frac = mantissa.partition(".")
+    digits = (whole + frac).lstrip("0")
+    point = len(whole) + int(exp_text or 0) - (len(whole + frac) - len(digits))
+    digits = digits.rstrip("0") or "0"
+    if digits == "0":
+        return sign + "0"
+    exp = point - 1
+    if exp < -4 or exp >= 6:  # Go: %e form below 1e-4 and from 1e+06 (shortest %g)
+        mant = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+        return f"{sign}{mant}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
+    if point <= 0:
+        return f"{sign}0.{'0' * -point}{digits}"
+    if point >= len(digits):
+        return sign + digits + "0" * (point - len(digits))
+    return f"{sign}{digits[:point]}.{digits[point:]}"
 
 
 def decode_kustomization(data: Any, path: str, text: str) -> Kustomization:
@@ -336,7 +442,49 @@ def decode_kustomization(data: Any, path: str, text: str) -> Kustomization:
         images=tuple(_image(i) for i in images if i is not None),
         sort_options=_sort_options(sort, decoder) if sort is not None else None,
         used_deprecated=tuple(f for f in DEPRECATED if raw.get(f) is not None),
+        components=tuple(raw.get("components") or ()),
+        generators=tuple(raw.get("generators") or ()),
+        transformers=tuple(raw.get("transformers") or ()),
+        validators=tuple(raw.get("validators") or ()),
+        build_metadata=tuple(raw.get("buildMetadata") or ()),
+        openapi=tuple((raw.get("openapi") or {}).items()),
+        helm_globals=_helm_globals(raw),
+        helm_charts=_helm_charts(raw),
     )
+
+
+def _helm_globals(raw: dict[str, Any]) -> HelmGlobals | None:
+    """helmGlobals, or (kustomize's FixKustomization) the last chartHome/helmHome of the
+    deprecated helmChartInflationGenerator entries when helmGlobals is absent."""
+    globals_ = raw.get("helmGlobals")
+    if globals_ is not None:
+        return HelmGlobals(globals_.get("chartHome") or "", globals_.get("configHome") or "")
+    chart_home = config_home = ""
+    for old in raw.get("helmChartInflationGenerator") or ():
+        chart_home = (old or {}).get("chartHome") or chart_home
+        config_home = (old or {}).get("helmHome") or config_home
+    return HelmGlobals(chart_home, config_home) if chart_home or config_home else None
+
+
+# helmChartInflationGenerator fields and the helmCharts fields they become.
+_HELM_ARGS_TO_CHART = {
+    "chartName": "name",
+    "chartVersion": "version",
+    "chartRepoUrl": "repo",
+    "values": "valuesFile",
+    "valuesLocal": "valuesInline",
+    "valuesMerge": "valuesMerge",
+    "releaseName": "releaseName",
+}
+
+
+def _helm_charts(raw: dict[str, Any]) -> tuple[dict[str, Any], ...]:
+    """helmCharts entries (decoded HelmChart maps), then the converted deprecated ones."""
+    charts = [c or {} for c in raw.get("helmCharts") or ()]
+    for entry in raw.get("helmChartInflationGenerator") or ():
+        old = entry or {}
+        charts.append({new: old[k] for k, new in _HELM_ARGS_TO_CHART.items() if k in old})
+    return tuple(charts)
 
 
 def _is_zero(value: Any) -> bool:

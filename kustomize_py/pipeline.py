@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kustomize_py.errors import KustomizationError, KustomizeError, TransformError
+from kustomize_py import buildmetadata, plugins
+from kustomize_py.buildmetadata import Origin, go_path_join
+from kustomize_py.errors import KustomizationError, KustomizeError, LoadError, TransformError
 from kustomize_py.fieldspec import FieldSpecError, merge_specs
 from kustomize_py.loader import Loader, Root, display, resources_from_text
-from kustomize_py.model import DEPRECATED, FieldSpec, decode_struct, field_specs
+from kustomize_py.model import COMPONENT, DEPRECATED, FieldSpec, decode_struct, field_specs
 from kustomize_py.resource import ResMap, Resource
 from kustomize_py.sort import legacy_sorted
 from kustomize_py.transformers import images, namereference, namespace
@@ -65,46 +67,84 @@ def run(path: Path, loader: Loader, deprecations: list[str]) -> list[Resource]:
     as the build goes (the caller reports them, also when the build then fails).
     """
     root = loader.load_root(path)
-    acc = accumulate(root, loader, (root.directory,), deprecations)
+    # buildMetadata: the top-level list applies to the whole build; any value turns on
+    # provenance tracking (origin "" = paths relative to the top directory).
+    build_metadata = root.kustomization.build_metadata
+    acc = accumulate(
+        root, loader, (root.directory,), deprecations, origin="" if build_metadata else None
+    )
     namereference.transform(list(acc.resources), acc.references)
     resources = [r for r in acc.resources if not _is_local_config(r)]
-    for res in resources:
-        _finish_metadata(res)
     order = root.kustomization.sort_options
     if order is None or order.order == "legacy":
         resources = legacy_sorted(resources, order)
+    if buildmetadata.MANAGED_BY_OPTION in build_metadata:
+        buildmetadata.add_managed_by_label(resources)
+    keep = frozenset(
+        annotation
+        for option, annotation in (
+            (buildmetadata.ORIGIN_ANNOTATIONS, buildmetadata.ORIGIN_ANNOTATION),
+            (buildmetadata.TRANSFORMER_ANNOTATIONS, buildmetadata.TRANSFORMATIONS_ANNOTATION),
+        )
+        if option in build_metadata
+    )
+    for res in resources:
+        _finish_metadata(res, keep)
     return resources
 
 
 def accumulate(
-    root: Root, loader: Loader, stack: tuple[Path, ...], deprecations: list[str]
+    root: Root,
+    loader: Loader,
+    stack: tuple[Path, ...],
+    deprecations: list[str],
+    *,
+    into: Accumulated | None = None,
+    origin: str | None = None,
 ) -> Accumulated:
+    """Apply one kustomization (or component) directory: kustomize's accumulateTarget.
+
+    A kustomization starts from an empty accumulator; a component (``into``) works on
+    its parent's, so its resources join the parent's and its generators and
+    transformers act on everything the parent accumulated so far. ``origin`` is the
+    directory's path relative to the top-level one when buildMetadata tracks
+    provenance, else None.
+    """
     kust = root.kustomization
     deprecations.extend(DEPRECATED[name] for name in kust.used_deprecated)
     log.debug("building %s", root.file)
-    acc = Accumulated()
+    acc = Accumulated() if into is None else into
+    kust_origin = None if origin is None else go_path_join(origin, root.name)
     for entry in kust.resources:
         path = loader.resolve_file(root, entry)
         if path is not None:
-            origin = display(path)
-            text = loader.read_text(path)
-            for res in resources_from_text(text, origin):
+            added = resources_from_text(loader.read_text(path), display(path))
+            if origin is not None:
+                file_origin = go_path_join(origin, entry)
+                buildmetadata.set_origin(added, Origin(path=file_origin))
+            for res in added:
                 _append(acc.resources, res, root, entry)
             continue
-        sub_dir = loader.resolve_directory(root, entry, stack)
-        sub = accumulate(loader.load_root(sub_dir), loader, (*stack, sub_dir), deprecations)
+        sub_root = _load_sub_root(root, loader, entry, stack, "resource")
+        sub = accumulate(
+            sub_root,
+            loader,
+            (*stack, sub_root.directory),
+            deprecations,
+            origin=None if origin is None else go_path_join(origin, entry),
+        )
         for res in sub.resources:
             _append(acc.resources, res, root, entry)
         acc.merge_config(root.file, sub.image_specs, sub.namespace_specs, sub.references)
 
     for entry in kust.configurations:
         path, text = loader.read_file(root, entry, "configurations file")
-        origin = display(path)
+        config_file = display(path)
         config = decode_struct(
-            load_kustomization_data(text, origin) or {}, "TransformerConfig", origin, text
+            load_kustomization_data(text, config_file) or {}, "TransformerConfig", config_file, text
         )
         acc.merge_config(
-            origin,
+            config_file,
             field_specs(config.get("images")),
             field_specs(config.get("namespace")),
             namereference.references_from_config(config.get("nameReference")),
@@ -112,10 +152,49 @@ def accumulate(
     for entry in kust.crds:
         path, text = loader.read_file(root, entry, "crds file")
         _check_openapi_definitions(load_kustomization_data(text, display(path)), display(path))
+    plugins.refuse_unsupported(root)
 
+    # Generators: configMapGenerator, secretGenerator, then the `generators:` plugins.
+    ctx = plugins.PluginContext(root, loader)
+    here = _Here(root, loader, stack, deprecations, origin)
+    for plugin in _plugin_configs(here, kust.generators):
+        generated = plugins.run_generator(plugin, ctx)
+        if plugin.provenance is not None:
+            buildmetadata.set_origin(generated, plugin.provenance)
+        for res in generated:
+            _append(acc.resources, res, root, plugin.file)
+
+    for entry in kust.components:
+        comp_root = _load_sub_root(root, loader, entry, stack, "component")
+        accumulate(
+            comp_root,
+            loader,
+            (*stack, comp_root.directory),
+            deprecations,
+            into=acc,
+            origin=None if origin is None else go_path_join(origin, entry),
+        )
+
+    # Builtin transformers in kustomize's fixed order; each one that is configured is
+    # recorded (buildMetadata transformerAnnotations) once per instance, as kustomize
+    # counts them (verified on the reference): PatchStrategicMergeTransformer 1 if any,
+    # PatchTransformer 1 per patch, Namespace 1 if set, Prefix / Suffix 1 each if set,
+    # LabelTransformer 1 per labels entry + 1 for commonLabels (even empty) when either
+    # is set, Annotations 1 if set, PatchJson6902 / ReplicaCount / ImageTag 1 per entry,
+    # ReplacementTransformer 1 if any.
     namespace.transform(acc.resources, kust.namespace, acc.namespace_specs)
+    _ran(acc, kust_origin, "NamespaceTransformer", 1 if kust.namespace else 0)
     images.transform(acc.resources, kust.images, acc.image_specs)
+    _ran(acc, kust_origin, "ImageTagTransformer", len(kust.images))
     acc.resources.reindex()
+
+    # `transformers:` plugins, then `validators:` (which must change nothing).
+    for plugin in _plugin_configs(here, kust.transformers):
+        plugins.run_transformer(plugin, acc.resources, ctx)
+        if plugin.provenance is not None:
+            buildmetadata.record_transformation(acc.resources, plugin.provenance)
+    for plugin in _plugin_configs(here, kust.validators):
+        plugins.run_validator(plugin, acc.resources, ctx)
     log.debug(
         "built %s: %d resources, namespace %r, %d image entries over %d field specs",
         root.file,
@@ -125,6 +204,71 @@ def accumulate(
         len(acc.image_specs),
     )
     return acc
+
+
+def _ran(acc: Accumulated, kust_origin: str | None, kind: str, instances: int) -> None:
+    """Record that ``instances`` builtin ``kind`` transformers of this kustomization ran."""
+    if kust_origin is None:
+        return
+    origin = buildmetadata.Origin.builtin(kust_origin, kind)
+    for _ in range(instances):
+        buildmetadata.record_transformation(acc.resources, origin)
+
+
+def _load_sub_root(
+    root: Root, loader: Loader, entry: str, stack: tuple[Path, ...], what: str
+) -> Root:
+    """The kustomization directory a resources/components entry names, of the right kind:
+    a component (``kind: Component``) only under components, never under resources."""
+    if what == "component" and (root.directory / entry).is_file():
+        raise LoadError(
+            f"component '{entry}' is a file; a component must be a directory holding a "
+            "kustomization file of kind Component",
+            root.file,
+            root.line_of(entry),
+        )
+    sub_root = loader.load_root(loader.resolve_directory(root, entry, stack, what))
+    is_component = sub_root.kustomization.kind == COMPONENT
+    if what == "component" and not is_component:
+        raise KustomizationError(
+            f"component '{entry}' is a {sub_root.kustomization.kind}, expected kind "
+            f"'{COMPONENT}' ({sub_root.file}); list kustomizations under resources",
+            root.file,
+            root.line_of(entry),
+        )
+    if what != "component" and is_component:
+        raise KustomizationError(
+            f"{what} '{entry}' is a {COMPONENT} ({sub_root.file}); list components under "
+            "components, not resources",
+            root.file,
+            root.line_of(entry),
+        )
+    return sub_root
+
+
+@dataclass(frozen=True, slots=True)
+class _Here:
+    """The kustomization being accumulated, with what reading more files from it needs."""
+
+    root: Root
+    loader: Loader
+    stack: tuple[Path, ...]
+    deprecations: list[str]
+    origin: str | None
+
+
+def _plugin_configs(here: _Here, entries: tuple[str, ...]) -> list[plugins.PluginConfig]:
+    """The plugin configs a transformers/generators/validators list names."""
+
+    def build_directory(entry: str, origin: str | None) -> list[Resource]:
+        """A kustomization directory whose output are plugin configs, built fully."""
+        sub_root = _load_sub_root(here.root, here.loader, entry, here.stack, "plugin config")
+        stack = (*here.stack, sub_root.directory)
+        return list(
+            accumulate(sub_root, here.loader, stack, here.deprecations, origin=origin).resources
+        )
+
+    return plugins.load_configs(entries, here.root, here.loader, here.origin, build_directory)
 
 
 def _check_openapi_definitions(data: Any, origin: str) -> None:
@@ -196,13 +340,14 @@ _BUILD_ANNOTATIONS = frozenset(
 )
 
 
-def _finish_metadata(res: Resource) -> None:
+def _finish_metadata(res: Resource, keep: frozenset[str] = frozenset()) -> None:
     """kustomize's last pass over every resource's metadata.
 
-    It strips the build annotations; an annotations field left empty (or that was never
-    a map: ``null``, ``[]``) disappears. A resource without metadata gets an empty
-    ``metadata: {}``, one with ``metadata: null`` keeps it, and metadata that is not a
-    map is an error, as in kustomize.
+    It strips the build annotations (but those in ``keep``: the origin and
+    transformations annotations buildMetadata asks for); an annotations field left
+    empty (or that was never a map: ``null``, ``[]``) disappears. A resource without
+    metadata gets an empty ``metadata: {}``, one with ``metadata: null`` keeps it, and
+    metadata that is not a map is an error, as in kustomize.
     """
     data = res.data
     if "metadata" not in data:
@@ -217,7 +362,7 @@ def _finish_metadata(res: Resource) -> None:
         return
     annotations = meta["annotations"]
     if isinstance(annotations, dict):
-        for key in [k for k in annotations if k in _BUILD_ANNOTATIONS]:
+        for key in [k for k in annotations if k in _BUILD_ANNOTATIONS and k not in keep]:
             del annotations[key]
     if not annotations or not isinstance(annotations, dict):
         del meta["annotations"]

@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from kustomize_py.errors import TransformError
 from kustomize_py.fieldspec import FieldSpecError, find
@@ -46,9 +47,20 @@ _NAMESPACE_API_VERSION = "v1"
 
 
 def transform(
-    resources: Iterable[Resource], namespace: str, field_specs: Sequence[FieldSpec]
+    resources: Iterable[Resource],
+    namespace: str,
+    field_specs: Sequence[FieldSpec],
+    *,
+    unset_only: bool = False,
+    subjects: str = "defaultOnly",
 ) -> None:
-    """Set ``namespace`` on ``resources`` in place."""
+    """Set ``namespace`` on ``resources`` in place.
+
+    The NamespaceTransformer plugin form adds two options: ``unset_only`` sets only
+    namespace fields that are missing or empty, and ``subjects`` chooses which
+    (Cluster)RoleBinding subjects get the namespace: ``defaultOnly`` (those named
+    ``default``), ``allServiceAccounts`` (every ServiceAccount subject) or ``none``.
+    """
     if not namespace:
         return
     specs = [
@@ -62,13 +74,13 @@ def transform(
     for res in resources:
         res.store_previous_id()
         if not res.id.is_cluster_scoped:
-            res.metadata["namespace"] = namespace
+            _set(res.metadata, "namespace", namespace, unset_only)
         if res.kind in _ROLE_BINDINGS:
-            _default_subjects(res, namespace)
+            _subjects(res, namespace, subjects, unset_only)
         try:
             for spec in specs if res.id.api_version == _NAMESPACE_API_VERSION else other_specs:
                 for holder, key in find(res.data, spec):
-                    holder[key] = namespace
+                    _set(holder, key, namespace, unset_only)
         except FieldSpecError as err:
             raise TransformError(f"{err} (in {res.id})", res.origin) from None
     _check_conflicts(resources)
@@ -87,10 +99,21 @@ def _check_conflicts(resources: Sequence[Resource]) -> None:
             )
 
 
-def _default_subjects(res: Resource, namespace: str) -> None:
+def _set(holder: dict[str, Any], key: str, namespace: str, unset_only: bool) -> None:
+    if not unset_only or holder.get(key) in (None, ""):
+        holder[key] = namespace
+
+
+def _subjects(res: Resource, namespace: str, mode: str, unset_only: bool) -> None:
     subjects = res.data.get("subjects")
-    if not isinstance(subjects, list):
+    if not isinstance(subjects, list) or mode == "none":
         return
     for subject in subjects:
-        if isinstance(subject, dict) and subject.get("name") == "default":
-            subject["namespace"] = namespace
+        if not isinstance(subject, dict):
+            continue
+        if mode == "allServiceAccounts":
+            selected = subject.get("kind") == "ServiceAccount"
+        else:
+            selected = subject.get("name") == "default"
+        if selected:
+            _set(subject, "namespace", namespace, unset_only)
