@@ -163,10 +163,20 @@ def _validate(data: Any, where: str, text: str) -> None:
     decode_struct(data or {}, "Kustomization", where, text)
 
 
+def _field_key(data: Any, field: str) -> str | None:
+    """The key spelling of ``field`` that kustomize's case-insensitive decoder reads."""
+    if not isinstance(data, dict):
+        return None
+    keys = [k for k in data if str(k).casefold() == field.casefold()]
+    return max(keys, key=str) if keys else None
+
+
 def _images_of(data: Any) -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
     for field in _LISTS:
-        out.extend(e for e in (data or {}).get(field) or () if isinstance(e, dict))
+        key = _field_key(data, field)
+        entries = data[key] if key is not None else None
+        out.extend(e for e in entries or () if isinstance(e, dict))
     return out
 
 
@@ -180,10 +190,10 @@ def _validate_result(after: str, where: str, data: Any, specs: Sequence[ImageSpe
         raise KustomizationError(message, where) from None
     wanted = {s.name: s for s in specs}
     expected = []
-    for entry in _images_of(data):
+    for entry in map(_clean, _images_of(data)):
         spec = wanted.get(entry.get("name", ""))
-        expected.append(merged_entry(spec, entry) if spec else _clean(entry))
-    names = {e.get("name") for e in _images_of(data)}
+        expected.append(merged_entry(spec, entry) if spec else entry)
+    names = {_clean(e).get("name") for e in _images_of(data)}
     expected += [merged_entry(s, None) for s in specs if s.name not in names]
     got = [_clean(e) for e in _images_of(new)]
     if sorted(map(_key, got)) != sorted(map(_key, expected)):  # pragma: no cover
@@ -231,11 +241,12 @@ def _check_names(
     names = [s.name for s in specs]
     seen: set[str] = set()
     for field in _LISTS:
-        entries = probed.get(field)
+        key = _field_key(probed, field)
+        entries = probed[key] if key is not None else None
         if not isinstance(entries, list):
             continue
         for i, entry in enumerate(entries):
-            name = entry.get("name") if isinstance(entry, dict) else None
+            name = _clean(entry).get("name") if isinstance(entry, dict) else None
             if name in names:
                 entries[i] = {"name": name, "newName": _PROBE.format(names.index(name))}
                 seen.add(name)
@@ -243,7 +254,8 @@ def _check_names(
         {"name": n, "newName": _PROBE.format(i)} for i, n in enumerate(names) if n not in seen
     ]
     if missing:
-        probed["images"] = [*(probed.get("images") or []), *missing]
+        key = _field_key(probed, "images") or "images"
+        probed[key] = [*(probed.get(key) or []), *missing]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
