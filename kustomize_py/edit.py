@@ -132,7 +132,10 @@ def set_image(
         raise KustomizationError(str(err), where) from None
     before = Loader.read_text(path)
     data = load_kustomization_data(before, where)
-    _validate(data, where, before)
+    # The file as it will be must decode; the entries being set are checked as they will
+    # be, so that setting a tag fixes CI's unquoted `newTag: 1234567` (a number). Errors
+    # are located in the file as it is.
+    _validate(_with_entries_set(data, specs), where, before)
     after = edit_images_text(before, where, specs)
     _validate_result(after, where, data, specs)
 
@@ -180,6 +183,31 @@ def _images_of(data: Any) -> list[dict[str, str]]:
     return out
 
 
+def _with_entries_set(data: Any, specs: Sequence[ImageSpec]) -> Any:
+    """``data`` with the entries being set replaced (new ones appended), positions kept."""
+    if not isinstance(data, dict):
+        return data
+    out = copy.deepcopy(data)
+    wanted = {s.name: s for s in specs}
+    seen: set[str] = set()
+    for field in _LISTS:
+        key = _field_key(out, field)
+        entries = out[key] if key is not None else None
+        if not isinstance(entries, list):
+            continue
+        for i, entry in enumerate(entries):
+            name = _clean(entry).get("name") if isinstance(entry, dict) else None
+            if isinstance(name, str) and name in wanted:
+                entries[i] = merged_entry(wanted[name], _clean(entry))
+                seen.add(name)
+    new = [merged_entry(s, None) for s in specs if s.name not in seen]
+    if new:
+        key = _field_key(out, "images") or "images"
+        current = out.get(key)
+        out[key] = [*(current if isinstance(current, list) else []), *new]
+    return out
+
+
 def _validate_result(after: str, where: str, data: Any, specs: Sequence[ImageSpec]) -> None:
     """Re-read the edited text: it must decode and hold exactly the intended entries."""
     try:
@@ -203,9 +231,9 @@ def _validate_result(after: str, where: str, data: Any, specs: Sequence[ImageSpe
         )
 
 
-def _clean(entry: Mapping[str, Any]) -> dict[str, str]:
+def _clean(entry: Mapping[str, Any]) -> dict[str, Any]:
     fields = {k.casefold(): k for k in _ORDER}
-    out: dict[str, str] = {}
+    out: dict[str, Any] = {}
     for key in sorted(entry):  # the decoder's rule: of case variants, the last sorted wins
         if (canonical := fields.get(str(key).casefold())) and entry[key] is not None:
             out[canonical] = entry[key]
@@ -466,6 +494,13 @@ def _entry(item: MappingNode) -> dict[str, str]:
     return out
 
 
+def _reads_as_string(node: Node) -> bool:
+    """Whether kustomize's YAML 1.1 decoder reads the scalar as a string."""
+    if not isinstance(node, ScalarNode) or _is_null(node):
+        return True  # null: nothing to fix; collections: left to the decoder's error
+    return bool(node.style) or resolve_plain(str(node.value), v2=True)[0] == "!!str"
+
+
 def _format(field: str, value: str, *, flow: bool, old: Node | None = None) -> str:
     """A value as written: tags always quoted (in the old value's quote style if it had
     one), other values plain when that reads back as the same string."""
@@ -512,7 +547,7 @@ def _rewrite_entry(
             continue
         if canonical in new:
             kept.append((canonical, key, value))
-            if new[canonical] != old.get(canonical):
+            if new[canonical] != old.get(canonical) or not _reads_as_string(value):
                 _replace_value(doc, canonical, key, value, new[canonical], flow=flow)
         elif _is_null(value):
             kept.append((canonical, key, value))

@@ -536,7 +536,7 @@ def test_fields_this_version_cannot_build_yet_can_still_be_edited(tmp_path: Path
     ("body", "message"),
     [
         ("images: {a: b}\n", r"kustomization\.yaml:3: images: expected a list"),
-        ("images:\n- name: a\n  newTag: 1.10\n", r"kustomization\.yaml:5: images\[0\]\.newTag"),
+        ("images:\n- name: b\n  newTag: 1.10\n", r"kustomization\.yaml:5: images\[0\]\.newTag"),
         ("images:\n- name: a\n  color: red\n", r'unknown field "color"'),
         ("images: [\n", r"kustomization\.yaml"),
     ],
@@ -545,6 +545,22 @@ def test_bad_kustomization_is_refused_unchanged(tmp_path: Path, body: str, messa
     directory = kustomization(tmp_path, body)
     before = (directory / "kustomization.yaml").read_bytes()
     with pytest.raises(KustomizeError, match=message):
+        kustomize_py.set_image(directory, "a:1", check=False)
+    assert (directory / "kustomization.yaml").read_bytes() == before
+
+
+def test_setting_a_tag_fixes_an_unquoted_number(tmp_path: Path) -> None:
+    # What a `sed` in CI leaves behind: kustomize refuses the number; setting the tag
+    # (even to the same value) writes it quoted.
+    directory = kustomization(tmp_path, "images:\n- name: a\n  newTag: 1234567 # sha\n")
+    kustomize_py.set_image(directory, "a:1234567", check=False)
+    assert (directory / "kustomization.yaml").read_text("utf-8") == HEADER + (
+        'images:\n- name: a\n  newTag: "1234567" # sha\n'
+    )
+    # ... but an error elsewhere is still reported, with its line, and nothing is written
+    directory = kustomization(tmp_path, "images:\n- name: a\n  newTag: 1\n- name: b\n  newTag: 2\n")
+    before = (directory / "kustomization.yaml").read_bytes()
+    with pytest.raises(KustomizeError, match=r"kustomization\.yaml:7: images\[1\]\.newTag"):
         kustomize_py.set_image(directory, "a:1", check=False)
     assert (directory / "kustomization.yaml").read_bytes() == before
 
