@@ -163,12 +163,18 @@ def set_image_command(
 
 
 def argocd_render_command(
-    app_file: str, repo_root: str | None, output: str | None, load_restrictor: str
+    app_file: str,
+    repo_root: str | None,
+    output: str | None,
+    load_restrictor: str,
+    revision: str | None = None,
 ) -> int:
     from kustomize_py.argocd import render_application
 
     def action() -> int:
-        text = render_application(app_file, repo_root=repo_root, load_restrictor=load_restrictor)
+        text = render_application(
+            app_file, repo_root=repo_root, load_restrictor=load_restrictor, revision=revision
+        )
         if output:
             _write_atomically(Path(output), text)
         else:
@@ -272,11 +278,16 @@ def make_app() -> typer.Typer:
             help="Where source paths are resolved (default: found from the file upwards).",
         ),
         output: str | None = typer.Option(None, "-o", "--output", help="Write to this file."),
+        revision: str | None = typer.Option(
+            None, "--revision", help="$ARGOCD_APP_REVISION (default: the checkout's HEAD)."
+        ),
         load_restrictor: str = restrictor,
     ) -> None:
         """Render what Argo CD renders for an Application (kustomize overrides applied
         in memory; no file is changed)."""
-        raise typer.Exit(argocd_render_command(app_file, repo_root, output, load_restrictor))
+        raise typer.Exit(
+            argocd_render_command(app_file, repo_root, output, load_restrictor, revision)
+        )
 
     return app
 
