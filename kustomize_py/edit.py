@@ -379,7 +379,11 @@ class _Text:
 
     def result(self) -> str:
         out = self.text
-        ordered = sorted(enumerate(self.edits), key=lambda ie: (ie[1].start, ie[0]))
+        # Applied from the end; at one position a replacement goes before an insertion
+        # (applied first, it keeps its indices), and insertions keep their order.
+        ordered = sorted(
+            enumerate(self.edits), key=lambda ie: (ie[1].start, ie[1].end != ie[1].start, ie[0])
+        )
         for _, edit in reversed(ordered):
             out = out[: edit.start] + edit.text + out[edit.end :]
         return out
@@ -553,8 +557,7 @@ def _rewrite_entry(
             kept.append((canonical, key, value))
         else:
             removed.append((key, value))
-    for key, value in removed:
-        _remove_pair(doc, item, key, value)
+    _remove_pairs(doc, item, removed)
     for field in _ORDER:
         if field in new and _pair(item, field) is None:
             _insert_pair(doc, item, kept, field, new[field], flow=flow)
@@ -571,26 +574,32 @@ def _replace_value(
         doc.add(value.start_mark.index, value.end_mark.index, formatted)
 
 
-def _remove_pair(doc: _Text, item: MappingNode, key: Node, value: Node) -> None:
+def _remove_pairs(doc: _Text, item: MappingNode, removed: Sequence[tuple[Node, Node]]) -> None:
+    """Remove pairs, one text range per run of consecutive removed pairs."""
     pairs = item.value
-    index = next(i for i, (k, _) in enumerate(pairs) if k is key)
-    following = pairs[index + 1][0] if index + 1 < len(pairs) else None
-    start = key.start_mark.index
-    if item.flow_style:
-        if following is not None:
+    gone = {id(key) for key, _ in removed}
+    index = 0
+    while index < len(pairs):
+        if id(pairs[index][0]) not in gone:
+            index += 1
+            continue
+        first = index
+        while index + 1 < len(pairs) and id(pairs[index + 1][0]) in gone:
+            index += 1
+        last, index = index, index + 1
+        start = pairs[first][0].start_mark.index
+        following = pairs[last + 1][0] if last + 1 < len(pairs) else None
+        if item.flow_style:
+            if following is not None:
+                doc.add(start, following.start_mark.index, "")
+            elif first > 0:  # from the end of the pair before the run (kept)
+                doc.add(_end(pairs[first - 1][1]), _end(pairs[last][1]), "")
+        elif doc.first_on_line(start):
+            end = doc.line_end(_end(pairs[last][1]))
+            end += len(doc.nl) if doc.text.startswith(doc.nl, end) else 0
+            doc.add(doc.line_start(start), end, "")
+        elif following is not None:  # "- key: value" on the item's line: pull the next key up
             doc.add(start, following.start_mark.index, "")
-        else:
-            previous_end = _end(pairs[index - 1][1])
-            doc.add(previous_end, _end(value), "")
-        return
-    if doc.first_on_line(start):
-        end = doc.line_end(_end(value))
-        end += len(doc.nl) if doc.text.startswith(doc.nl, end) else 0
-        doc.add(doc.line_start(start), end, "")
-    elif following is not None:  # "- key: value" on the item's line: pull the next key up
-        doc.add(start, following.start_mark.index, "")
-    else:  # pragma: no cover - the name always stays
-        doc.add(start, _end(value), "")
 
 
 def _insert_pair(

@@ -660,3 +660,117 @@ def test_cli_build_fast_path_does_not_import_edit(tmp_path: Path) -> None:
         [sys.executable, "-c", code, str(directory)], capture_output=True, text=True, check=False
     )
     assert proc.returncode == 0, proc.stderr
+
+
+# -- property: any layout, any specs: the intended entries, nothing else touched -------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_NAMES = st.sampled_from(["a", "b", "c", "web", "reg.io/x"])
+_VALUES = st.sampled_from(["v1", "1234567", "1.10", "latest", "x-y_z.1"])
+_NEW_NAMES = st.sampled_from(["reg/a", "localhost:5000/p/x", "other"])
+
+
+@st.composite
+def _layouts(draw: st.DrawFn) -> tuple[str, list[dict[str, str]]]:
+    """A kustomization text with an images list in a random style, and its entries."""
+    entries = []
+    for name in draw(st.lists(_NAMES, max_size=4, unique=True)):
+        entry = {"name": name}
+        if draw(st.booleans()):
+            entry["newName"] = draw(_NEW_NAMES)
+        if draw(st.booleans()):
+            entry["newTag"] = draw(_VALUES)
+        if draw(st.booleans()):
+            entry["digest"] = "sha256:" + draw(st.sampled_from(["ab12", "ff00"]))
+        entries.append(entry)
+    indent = draw(st.sampled_from([0, 2, 4]))
+    flow = draw(st.booleans()) and bool(entries)
+    comment = draw(st.booleans())
+    nl = draw(st.sampled_from(["\n", "\r\n"]))
+
+    def scalar(key: str, value: str) -> str:
+        if key == "newTag":
+            style = draw(st.sampled_from(["'", '"']))
+            return f"{style}{value}{style}"
+        return value
+
+    lines = ["# head", "resources: []", ""]
+    if entries and flow:
+        items = [
+            "{"
+            + ", ".join(
+                f"{k}: {scalar(k, v).replace(':', ':') if k != 'digest' else repr(v)}"
+                for k, v in draw(st.permutations(list(e.items())))
+            )
+            + "}"
+            for e in entries
+        ]
+        lines.append("images: [" + ", ".join(items) + "]")
+    elif entries:
+        lines.append("images:" + ("  # the images" if comment else ""))
+        gap = draw(st.sampled_from([1, 3]))  # "- name" or "-   name"
+        for entry in entries:
+            if draw(st.booleans()):
+                lines.append(draw(st.sampled_from(["", " " * indent + "# an item"])))
+            pairs = draw(st.permutations(list(entry.items())))
+            for i, (key, value) in enumerate(pairs):
+                lead = " " * indent + ("-" + " " * gap if i == 0 else " " * (gap + 1))
+                tail = "  # note" if comment and key == "newTag" else ""
+                if i and draw(st.integers(0, 4)) == 0:
+                    lines.append(" " * (indent + gap + 1) + "# between")
+                lines.append(f"{lead}{key}: {scalar(key, value)}{tail}")
+    lines += ["namespace: ns", "# tail"]
+    return nl.join(lines) + nl, entries
+
+
+@st.composite
+def _spec_args(draw: st.DrawFn) -> list[str]:
+    args = []
+    for name in draw(st.lists(_NAMES, min_size=1, max_size=3, unique=True)):
+        form = draw(st.sampled_from(["tag", "digest", "name", "name-tag", "keep-tag", "all"]))
+        tag, new = draw(_VALUES), draw(_NEW_NAMES)
+        args.append(
+            {
+                "tag": f"{name}:{tag}",
+                "digest": f"{name}@sha256:beef",
+                "name": f"{name}={new}",
+                "name-tag": f"{name}={new}:{tag}",
+                "keep-tag": f"{name}={new}:*",
+                "all": f"{name}=*:{tag}@sha256:beef",
+            }[form]
+        )
+    return args
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_layouts(), _spec_args())
+def test_any_layout_any_specs(layout: tuple[str, list[dict[str, str]]], args: list[str]) -> None:
+    from kustomize_py.edit import edit_images_text
+    from kustomize_py.imagespec import parse_all
+
+    text, entries = layout
+    specs = parse_all(args)
+    after = edit_images_text(text, "k.yaml", specs)
+    data = yaml.safe_load(after)
+    wanted = {s.name: s for s in specs}
+    expected = [merged_entry(wanted[e["name"]], e) if e["name"] in wanted else e for e in entries]
+    names = {e["name"] for e in entries}
+    new = sorted(
+        (merged_entry(s, None) for s in specs if s.name not in names), key=lambda e: e["name"]
+    )
+    got = data.get("images") or []
+    assert sorted(got, key=lambda e: e["name"]) == sorted(expected + new, key=lambda e: e["name"])
+    assert data["namespace"] == "ns"
+    assert data["resources"] == []
+    # Lines outside the images block are unchanged, and so is the line-ending style.
+    nl = "\r\n" if "\r\n" in text else "\n"
+    assert after.startswith(f"# head{nl}resources: []{nl}{nl}")
+    if entries:
+        assert after.endswith(f"namespace: ns{nl}# tail{nl}")
+    assert ("\r\n" in after) == (nl == "\r\n")
+    assert "\n" not in after.replace(nl, "")
+    # Tags written by the edit are quoted strings.
+    for entry in got:
+        assert not isinstance(entry.get("newTag", ""), int | float)
