@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from support import CM, POD, assert_matches_reference, write_tree
 
 import kustomize_py
@@ -664,8 +666,6 @@ def test_cli_build_fast_path_does_not_import_edit(tmp_path: Path) -> None:
 
 # -- property: any layout, any specs: the intended entries, nothing else touched -------------
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 _NAMES = st.sampled_from(["a", "b", "c", "web", "reg.io/x"])
 _VALUES = st.sampled_from(["v1", "1234567", "1.10", "latest", "x-y_z.1"])
@@ -774,3 +774,31 @@ def test_any_layout_any_specs(layout: tuple[str, list[dict[str, str]]], args: li
     # Tags written by the edit are quoted strings.
     for entry in got:
         assert not isinstance(entry.get("newTag", ""), int | float)
+
+
+@pytest.mark.reference
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_layouts(), _spec_args())
+def test_edited_files_build_like_kustomize(
+    tmp_path_factory: pytest.TempPathFactory,
+    layout: tuple[str, list[dict[str, str]]],
+    args: list[str],
+) -> None:
+    # The judge of the written file is kustomize's own reader (YAML 1.1, strict fields):
+    # it must accept it and build the same bytes as we do.
+    text, _ = layout
+    pod = POD.replace("image: nginx:1", "image: a:0").replace(
+        "  - name: c\n", "  - name: c\n    env: []\n"
+    )
+    root = write_tree(
+        tmp_path_factory.mktemp("tree"),
+        {
+            "pod.yaml": pod,
+            "kustomization.yaml": text.replace("resources: []", "resources: [pod.yaml]"),
+        },
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", kustomize_py.UnmatchedImageWarning)
+        kustomize_py.set_image(root, *args)
+    result = assert_matches_reference(root, context=(root / "kustomization.yaml").read_text())
+    assert result.ok, result.error
