@@ -250,7 +250,7 @@ def make_app() -> typer.Typer:
             "('*' keeps the entry's value). NAME:TAG keeps the entry's newName.",
         ),
         directory: str = typer.Option(
-            ".", "-C", "--kustomization", help="The kustomization directory to edit."
+            ".", "-C", "--kustomization", help="The kustomization directory (or its file) to edit."
         ),
         dry_run: bool = typer.Option(
             False, "--dry-run", help="Print a unified diff instead of writing."

@@ -124,6 +124,8 @@ def set_image(
     :class:`~kustomize_py.KustomizationError` (and nothing is written). Bad input raises
     a :class:`~kustomize_py.KustomizeError` naming the file; the file is then unchanged.
     """
+    if Path(directory).name in KUSTOMIZATION_FILE_NAMES and Path(directory).is_file():
+        directory = Path(directory).parent  # pointed at the file itself
     path = find_kustomization_file(directory)
     where = display(path)
     try:

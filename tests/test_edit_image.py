@@ -567,6 +567,12 @@ def test_setting_a_tag_fixes_an_unquoted_number(tmp_path: Path) -> None:
     assert (directory / "kustomization.yaml").read_bytes() == before
 
 
+def test_pointed_at_the_file_itself(tmp_path: Path) -> None:
+    directory = kustomization(tmp_path)
+    kustomize_py.set_image(directory / "kustomization.yaml", "a:1", check=False)
+    assert images_of(directory) == [{"name": "a", "newTag": "1"}]
+
+
 def test_missing_directory_and_file(tmp_path: Path) -> None:
     with pytest.raises(KustomizeError, match="no such directory"):
         kustomize_py.set_image(tmp_path / "nope", "a:1")
