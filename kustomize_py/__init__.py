@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from kustomize_py.api import LoadRestrictor, build, render
 from kustomize_py.errors import (
     ConflictError,
@@ -19,10 +21,14 @@ from kustomize_py.errors import (
     TransformError,
 )
 
+if TYPE_CHECKING:
+    from kustomize_py.edit import ImageEdit, UnmatchedImageWarning, set_image
+
 __version__ = "0.1.0"
 
 __all__ = [
     "ConflictError",
+    "ImageEdit",
     "KustomizationError",
     "KustomizeDeprecationWarning",
     "KustomizeError",
@@ -31,7 +37,18 @@ __all__ = [
     "ParseError",
     "RenderError",
     "TransformError",
+    "UnmatchedImageWarning",
     "__version__",
     "build",
     "render",
+    "set_image",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # `edit set image` is imported on first use: `kustomize-py build` never pays for it.
+    if name in ("ImageEdit", "UnmatchedImageWarning", "set_image"):
+        from kustomize_py import edit
+
+        return getattr(edit, name)
+    raise AttributeError(f"module 'kustomize_py' has no attribute {name!r}")

@@ -143,6 +143,47 @@ def diff_command(path: str, against: str | None, engine: str | None, load_restri
     return _guard(guarded, EXIT_DIFF_ERROR)
 
 
+# -- edit set image, argocd render ---------------------------------------------------
+
+
+def set_image_command(
+    directory: str, images: Sequence[str], dry_run: bool, strict: bool, load_restrictor: str
+) -> int:
+    from kustomize_py.edit import set_image
+
+    def action() -> int:
+        result = set_image(
+            directory, *images, dry_run=dry_run, strict=strict, load_restrictor=load_restrictor
+        )
+        if dry_run:
+            sys.stdout.write(result.diff())
+        return EXIT_OK
+
+    return _guard(action, EXIT_ERROR)
+
+
+def argocd_render_command(
+    app_file: str,
+    repo_root: str | None,
+    output: str | None,
+    load_restrictor: str,
+    revision: str | None = None,
+) -> int:
+    from kustomize_py.argocd import render_application
+
+    def action() -> int:
+        text = render_application(
+            app_file, repo_root=repo_root, load_restrictor=load_restrictor, revision=revision
+        )
+        if output:
+            _write_atomically(Path(output), text)
+        else:
+            sys.stdout.write(text)
+        return EXIT_OK
+
+    return _guard(action, EXIT_ERROR)
+
+
 # -- the typer app and the fast path ----------------------------------------------
 
 
@@ -195,6 +236,58 @@ def make_app() -> typer.Typer:
         Exit 0 when identical, 1 when different, 2 when the comparison failed.
         """
         raise typer.Exit(diff_command(path, against, engine, load_restrictor))
+
+    edit_app = typer.Typer(no_args_is_help=True, help="Change a kustomization file in place.")
+    set_app = typer.Typer(no_args_is_help=True, help="Set values in a kustomization file.")
+    edit_app.add_typer(set_app, name="set")
+    app.add_typer(edit_app, name="edit")
+
+    @set_app.command("image")
+    def _set_image(
+        images: list[str] = typer.Argument(  # noqa: B008 - typer reads its defaults
+            ...,
+            help="NAME=NEWNAME:TAG, NAME:TAG, NAME@DIGEST, NAME=NEWNAME@DIGEST, ... "
+            "('*' keeps the entry's value). NAME:TAG keeps the entry's newName.",
+        ),
+        directory: str = typer.Option(
+            ".", "-C", "--kustomization", help="The kustomization directory (or its file) to edit."
+        ),
+        dry_run: bool = typer.Option(
+            False, "--dry-run", help="Print a unified diff instead of writing."
+        ),
+        strict: bool = typer.Option(
+            False, "--strict", help="Fail when a name matches no image in the output."
+        ),
+        load_restrictor: str = restrictor,
+    ) -> None:
+        """Set image names, tags or digests, like `kustomize edit set image`.
+
+        Only the changed values are rewritten: comments, order and quoting stay.
+        """
+        raise typer.Exit(set_image_command(directory, images, dry_run, strict, load_restrictor))
+
+    argocd_app = typer.Typer(no_args_is_help=True, help="Work with Argo CD Applications.")
+    app.add_typer(argocd_app, name="argocd")
+
+    @argocd_app.command("render")
+    def _argocd_render(
+        app_file: str = typer.Argument(..., help="The Application manifest."),
+        repo_root: str | None = typer.Option(
+            None,
+            "--repo-root",
+            help="Where source paths are resolved (default: found from the file upwards).",
+        ),
+        output: str | None = typer.Option(None, "-o", "--output", help="Write to this file."),
+        revision: str | None = typer.Option(
+            None, "--revision", help="$ARGOCD_APP_REVISION (default: the checkout's HEAD)."
+        ),
+        load_restrictor: str = restrictor,
+    ) -> None:
+        """Render what Argo CD renders for an Application (kustomize overrides applied
+        in memory; no file is changed)."""
+        raise typer.Exit(
+            argocd_render_command(app_file, repo_root, output, load_restrictor, revision)
+        )
 
     return app
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,8 +79,14 @@ def display(path: Path | str) -> str:
 class Loader:
     """Reads files under a load restrictor; ``restrict_to_root`` is kustomize's default."""
 
-    def __init__(self, *, restrict_to_root: bool = True):
+    def __init__(
+        self, *, restrict_to_root: bool = True, overrides: Mapping[Path, Any] | None = None
+    ):
         self.restrict_to_root = restrict_to_root
+        # In-memory kustomization data (the parsed YAML) that replaces what a directory's
+        # kustomization file holds, keyed by resolved directory: how `argocd render` and
+        # `edit set image`'s check apply overrides without touching any file.
+        self.overrides = {Path(d).resolve(): data for d, data in (overrides or {}).items()}
 
     # -- kustomization files --------------------------------------------------------
 
@@ -103,7 +110,10 @@ class Loader:
             )
         path = found[0]
         text = self.read_text(path)
-        data = load_kustomization_data(text, display(path))
+        if directory in self.overrides:
+            data = self.overrides[directory]
+        else:
+            data = load_kustomization_data(text, display(path))
         return Root(directory, decode_kustomization(data, display(path), text), text)
 
     # -- files named by a kustomization ---------------------------------------------
