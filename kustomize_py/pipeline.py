@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kustomize_py import generators
 from kustomize_py.errors import KustomizationError, KustomizeError, TransformError
 from kustomize_py.fieldspec import FieldSpecError, merge_specs
 from kustomize_py.loader import Loader, Root, display, resources_from_text
@@ -66,6 +67,8 @@ def run(path: Path, loader: Loader, deprecations: list[str]) -> list[Resource]:
     """
     root = loader.load_root(path)
     acc = accumulate(root, loader, (root.directory,), deprecations)
+    generators.add_hash_suffixes(acc.resources)
+    acc.resources.reindex()
     namereference.transform(list(acc.resources), acc.references)
     resources = [r for r in acc.resources if not _is_local_config(r)]
     for res in resources:
@@ -112,6 +115,14 @@ def accumulate(
     for entry in kust.crds:
         path, text = loader.read_file(root, entry, "crds file")
         _check_openapi_definitions(load_kustomization_data(text, display(path)), display(path))
+
+    generators.run(
+        acc.resources,
+        kust,
+        lambda entry, what: loader.read_bytes(root, entry, what),
+        root.file,
+        root.line_of,
+    )
 
     namespace.transform(acc.resources, kust.namespace, acc.namespace_specs)
     images.transform(acc.resources, kust.images, acc.image_specs)

@@ -1,0 +1,232 @@
+"""ConfigMap and Secret generators (``configMapGenerator``, ``secretGenerator``).
+
+``generate`` makes one resource from a generator entry (a :class:`GeneratorArgs`, as
+decoded from a kustomization or, later, from a builtin plugin's config); ``absorb``
+adds it to a build's resources following its ``behavior``; ``run`` does both for every
+entry of a kustomization, ConfigMaps first, in kustomize's place (after ``crds``,
+before the transformers). ``add_hash_suffixes`` runs once, at the top of the build,
+after every transformer: generated names get their content hash, and the name
+references of the build follow them.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from kustomize_py.errors import ConflictError, KustomizationError, KustomizeError, TransformError
+from kustomize_py.generators.hasher import HashError, content_hash
+from kustomize_py.generators.kv import KvError, Reader, load_pairs
+from kustomize_py.model import GeneratorArgs, GeneratorOptions, Kustomization
+from kustomize_py.resource import ResId, ResMap, Resource
+
+__all__ = ["absorb", "add_hash_suffixes", "generate", "merge_options", "run"]
+
+Locate = Callable[[str], int | None]
+
+
+def merge_options(
+    local: GeneratorOptions | None, global_: GeneratorOptions | None
+) -> GeneratorOptions | None:
+    """kustomize's MergeGlobalOptionsIntoLocal: an entry's own labels and annotations
+    win over ``generatorOptions``'; a ``true`` in either place wins."""
+    if global_ is None:
+        return local
+    local = local or GeneratorOptions()
+    return GeneratorOptions(
+        labels=tuple({**dict(global_.labels), **dict(local.labels)}.items()),
+        annotations=tuple({**dict(global_.annotations), **dict(local.annotations)}.items()),
+        disable_name_suffix_hash=local.disable_name_suffix_hash or global_.disable_name_suffix_hash,
+        immutable=local.immutable or global_.immutable,
+    )
+
+
+def generate(
+    args: GeneratorArgs, options: GeneratorOptions | None, read: Reader, origin: str
+) -> Resource:
+    """The ConfigMap or Secret of one generator entry (``options`` already merged).
+
+    Raises ``KvError`` (with the entry to point at) for sources kustomize refuses.
+    """
+    if not args.name:
+        raise KvError("a configmap must have a name", "")
+    pairs: dict[str, bytes] = {}
+    for key, value in load_pairs(args, read):
+        if key in pairs:
+            raise KvError(f"configmap {args.name} illegally repeats the key `{key}`", key)
+        pairs[key] = value
+    metadata: dict[str, Any] = {"name": args.name}
+    if args.namespace:
+        metadata["namespace"] = args.namespace
+    data: dict[str, Any] = {"apiVersion": "v1", "kind": args.kind, "metadata": metadata}
+    if args.kind == "Secret":
+        data["type"] = args.type or "Opaque"
+        data["data"] = {k: _base64(pairs[k]) for k in sorted(pairs)}
+    else:
+        for key in sorted(pairs):
+            try:
+                data.setdefault("data", {})[key] = pairs[key].decode("utf-8")
+            except UnicodeDecodeError:
+                data.setdefault("binaryData", {})[key] = _base64(pairs[key])
+    if options is not None:
+        if options.labels:
+            metadata["labels"] = dict(sorted(options.labels))
+        if options.annotations:
+            metadata["annotations"] = dict(sorted(options.annotations))
+        if options.immutable:
+            data["immutable"] = True
+    res = Resource(data, origin)
+    res.needs_hash = options is None or not options.disable_name_suffix_hash
+    return res
+
+
+def _base64(value: bytes) -> str:
+    """Base64 as kustomize writes it: past 70 characters, 70-character lines, each
+    ending with a newline (so long values print as literal blocks)."""
+    text = base64.b64encode(value).decode("ascii")
+    if len(text) < 70:
+        return text
+    return "".join(text[i : i + 70] + "\n" for i in range(0, len(text), 70))
+
+
+class AnyIdIndex:
+    """Resources by every id they have had (kustomize's GetMatchingResourcesByAnyId)."""
+
+    def __init__(self, resources: Iterable[Resource]):
+        self._by_key: dict[tuple[str, str, str, str, str | None], list[Resource]] = defaultdict(
+            list
+        )
+        for res in resources:
+            self.add(res)
+
+    def add(self, res: Resource) -> None:
+        for key in dict.fromkeys(i.key for i in (*res.previous_ids, res.id)):
+            self._by_key[key].append(res)
+
+    def matches(self, rid: ResId) -> list[Resource]:
+        return self._by_key.get(rid.key, [])
+
+
+def absorb(resources: ResMap, res: Resource, behavior: str, index: AnyIdIndex) -> None:
+    """Add a generated resource, or merge it into / let it replace the one it names.
+
+    ``behavior`` is the entry's (``create``, ``merge``, ``replace``; anything else counts
+    as unspecified, i.e. create). Raises ``ConflictError``.
+    """
+    rid = res.id
+    behavior = behavior if behavior in ("create", "merge", "replace") else "unspecified"
+    matches = index.matches(rid)
+    if not matches:
+        if behavior in ("merge", "replace"):
+            raise ConflictError(f"id {rid} does not exist; cannot merge or replace", res.origin)
+        resources.append(res)
+        index.add(res)
+        return
+    if len(matches) > 1:
+        found = ", ".join(str(r.id) for r in matches)
+        raise ConflictError(
+            f"found multiple objects [{found}] that could accept merge of {rid}", res.origin
+        )
+    if behavior not in ("merge", "replace"):
+        raise ConflictError(
+            f"id {rid} exists; can not use behavior: '{behavior}', behavior must be merge "
+            "or replace",
+            res.origin,
+        )
+    old = matches[0]
+    _merge_into(old, res, merge_data=behavior == "merge")
+
+
+def _merge_into(old: Resource, new: Resource, *, merge_data: bool) -> None:
+    """kustomize's merge/replace: ``new``'s content, ``old``'s place, name, namespace
+    and history; labels and annotations merged (``new`` wins); for ``merge``, the
+    ``data`` and ``binaryData`` maps merged too. The name gets a hash only if both
+    wanted one."""
+    data = new.data
+    meta = data["metadata"]
+    old_meta = old.metadata
+    for key in ("labels", "annotations"):
+        merged = {**_text_map(old_meta.get(key)), **_text_map(meta.get(key))}
+        meta.pop(key, None)
+        if merged:
+            meta[key] = merged
+    meta["name"] = old_meta.get("name")
+    meta.pop("namespace", None)
+    if old_meta.get("namespace"):
+        meta["namespace"] = old_meta["namespace"]
+    if merge_data:
+        for key in ("data", "binaryData"):
+            merged = {**_text_map(old.data.get(key)), **_text_map(data.get(key))}
+            data.pop(key, None)
+            if merged:
+                data[key] = merged
+    old.data = data
+    old.needs_hash = old.needs_hash and new.needs_hash
+
+
+def _text_map(value: Any) -> dict[str, str]:
+    """A string map as kustomize reads one (scalars as their text)."""
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): _text(v) for k, v in value.items()}
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def run(
+    resources: ResMap,
+    kust: Kustomization,
+    read: Reader,
+    origin: str,
+    locate: Locate,
+) -> None:
+    """Run a kustomization's ConfigMap then Secret generators into ``resources``.
+
+    ``read`` reads a file the entries name (under the load restrictor), ``origin`` is the
+    kustomization file, ``locate`` finds the line of an entry's text in it.
+    """
+    entries = (*kust.config_map_generator, *kust.secret_generator)
+    if not entries:
+        return
+    index = AnyIdIndex(resources)
+    for args in entries:
+        options = merge_options(args.options, kust.generator_options)
+        try:
+            res = generate(args, options, read, origin)
+        except KvError as err:
+            raise KustomizationError(
+                f"{args.kind.lower()}Generator '{args.name}': {err.message}",
+                origin,
+                locate(err.entry) if err.entry else locate(args.name),
+            ) from None
+        try:
+            absorb(resources, res, args.behavior, index)
+        except KustomizeError as err:
+            raise type(err)(
+                f"{args.kind.lower()}Generator '{args.name}': {err.message}",
+                origin,
+                locate(args.name),
+            ) from None
+
+
+def add_hash_suffixes(resources: Iterable[Resource]) -> None:
+    """Append the content hash to every generated name that wants one (kustomize's
+    HashTransformer, run once at the top): the old id is recorded first, so name
+    references follow. The caller reindexes its ResMap."""
+    for res in resources:
+        if not res.needs_hash:
+            continue
+        try:
+            suffix = content_hash(res.data)
+        except HashError as err:
+            raise TransformError(str(err), res.origin) from None
+        res.store_previous_id()
+        res.metadata["name"] = f"{res.id.name}-{suffix}"
