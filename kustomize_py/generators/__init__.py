@@ -22,7 +22,23 @@ from kustomize_py.generators.kv import KvError, Reader, load_pairs
 from kustomize_py.model import GeneratorArgs, GeneratorOptions, Kustomization
 from kustomize_py.resource import ResId, ResMap, Resource
 
-__all__ = ["absorb", "add_hash_suffixes", "generate", "merge_options", "run"]
+__all__ = [
+    "AnyIdIndex",
+    "absorb",
+    "add_hash_suffixes",
+    "generate",
+    "merge_options",
+    "options_from_annotations",
+    "run",
+]
+
+HASH_ANNOTATION = "kustomize.config.k8s.io/needs-hash"
+BEHAVIOR_ANNOTATION = "kustomize.config.k8s.io/behavior"
+# Go's strconv.ParseBool.
+_GO_BOOLS = {
+    **dict.fromkeys(("1", "t", "T", "TRUE", "true", "True"), True),
+    **dict.fromkeys(("0", "f", "F", "FALSE", "false", "False"), False),
+}
 
 Locate = Callable[[str], int | None]
 
@@ -215,6 +231,30 @@ def run(
                 origin,
                 locate(args.name),
             ) from None
+
+
+def options_from_annotations(res: Resource) -> str:
+    """For resources a generator plugin produced (kustomize's UpdateResourceOptions):
+    the ``needs-hash`` annotation (off by default) sets ``needs_hash``; the ``behavior``
+    annotation is returned, for :func:`absorb`. Both annotations are removed."""
+    meta = res.metadata
+    annotations = meta.get("annotations")
+    annotations = annotations if isinstance(annotations, dict) else {}
+    behavior = _text(annotations.pop(BEHAVIOR_ANNOTATION, ""))
+    value = annotations.pop(HASH_ANNOTATION, None)
+    needs_hash = False
+    if value is not None:
+        text = _text(value)
+        if text not in _GO_BOOLS:
+            raise TransformError(
+                f'the annotation "{HASH_ANNOTATION}" contains an invalid value ("{text}")',
+                res.origin,
+            )
+        needs_hash = _GO_BOOLS[text]
+    if "annotations" in meta and not annotations:
+        del meta["annotations"]
+    res.needs_hash = needs_hash
+    return behavior
 
 
 def add_hash_suffixes(resources: Iterable[Resource]) -> None:

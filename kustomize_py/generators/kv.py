@@ -63,7 +63,7 @@ def literal_pair(source: str) -> tuple[str, bytes]:
     key, sep, value = source.partition("=")
     if not sep or not key:
         raise KvError(f"invalid literal source {source}, expected key=value", source)
-    if value and value[0] == value[-1] and value[0] in "\"'":
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
         value = value[1:-1]
     return key, value.encode("utf-8", "surrogateescape")
 
