@@ -99,15 +99,18 @@ def env_file_pairs(content: bytes, entry: str) -> list[tuple[str, bytes]]:
     the first line loses a UTF-8 BOM, leading white space is trimmed, the value is the
     rest of the line after the first ``=`` (quotes and trailing spaces kept), a line
     without ``=`` is a key with an empty value, and a line with an empty key is skipped.
+    A line of 64 KiB or more ends the file silently (Go's scanner stops there).
     """
     lines = content.split(b"\n")
     if lines and not lines[-1]:
         lines.pop()
     pairs: list[tuple[str, bytes]] = []
     for number, scanned in enumerate(lines):
+        if len(scanned) >= _MAX_LINE:
+            # bufio.Scanner gives up on a line that does not fit its buffer, and
+            # kustomize does not check for that error: the rest of the file is ignored.
+            break
         raw = scanned.removesuffix(b"\r")
-        if len(raw) >= _MAX_LINE:
-            raise KvError(f"env file '{entry}': bufio.Scanner: token too long", entry)
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError:
