@@ -41,6 +41,7 @@ _GO_BOOLS = {
 }
 
 Locate = Callable[[str], int | None]
+_FIELD = {"ConfigMap": "configMapGenerator", "Secret": "secretGenerator"}
 
 
 def merge_options(
@@ -219,7 +220,7 @@ def run(
             res = generate(args, options, read, origin)
         except KvError as err:
             raise KustomizationError(
-                f"{args.kind.lower()}Generator '{args.name}': {err.message}",
+                f"{_FIELD[args.kind]} '{args.name}': {err.message}",
                 origin,
                 locate(err.entry) if err.entry else locate(args.name),
             ) from None
@@ -227,7 +228,7 @@ def run(
             absorb(resources, res, args.behavior, index)
         except KustomizeError as err:
             raise type(err)(
-                f"{args.kind.lower()}Generator '{args.name}': {err.message}",
+                f"{_FIELD[args.kind]} '{args.name}': {err.message}",
                 origin,
                 locate(args.name),
             ) from None
