@@ -41,6 +41,31 @@ _GO_BOOLS = {
 }
 
 Locate = Callable[[str], int | None]
+# kustomize's resource.BuildAnnotations: kept from the old object in a merge or replace.
+_BUILD_ANNOTATIONS = frozenset(
+    (
+        *(
+            "internal.config.kubernetes.io/" + name
+            for name in (
+                "previousKinds",
+                "previousNames",
+                "prefixes",
+                "suffixes",
+                "previousNamespaces",
+                "allowNameChange",
+                "allowKindChange",
+                "refBy",
+                "generatorBehavior",
+                "needsHashSuffix",
+                "path",
+                "index",
+                "seqindent",
+            )
+        ),
+        "config.kubernetes.io/path",
+        "config.kubernetes.io/index",
+    )
+)
 _FIELD = {"ConfigMap": "configMapGenerator", "Secret": "secretGenerator"}
 
 
@@ -165,7 +190,15 @@ def _merge_into(old: Resource, new: Resource, *, merge_data: bool) -> None:
     meta = data["metadata"]
     old_meta = old.metadata
     for key in ("labels", "annotations"):
-        merged = {**_text_map(old_meta.get(key)), **_text_map(meta.get(key))}
+        old_map = _text_map(old_meta.get(key))
+        merged = {**old_map, **_text_map(meta.get(key))}
+        if key == "annotations":
+            # kustomize's bookkeeping annotations come from the old object only.
+            for name in _BUILD_ANNOTATIONS.intersection(merged):
+                if name in old_map:
+                    merged[name] = old_map[name]
+                else:
+                    del merged[name]
         meta.pop(key, None)
         if merged:
             meta[key] = merged
