@@ -77,6 +77,29 @@ def _entry(draw: st.DrawFn, kind: str, files: dict[str, bytes], overlay: bool) -
     return entry
 
 
+# A pod referring to the generated names, so that hashes and namespaces meet name references.
+_POD = json.dumps(
+    {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "pod"},
+        "spec": {
+            "containers": [
+                {
+                    "name": "c",
+                    "image": "busybox",
+                    "envFrom": [{"configMapRef": {"name": "one"}}, {"secretRef": {"name": "two"}}],
+                }
+            ],
+            "volumes": [
+                {"name": "a", "configMap": {"name": "two"}},
+                {"name": "b", "secret": {"secretName": "one"}},
+            ],
+        },
+    }
+).encode()
+
+
 @st.composite
 def _layer(draw: st.DrawFn, overlay: bool) -> tuple[dict[str, Any], dict[str, bytes]]:
     files: dict[str, bytes] = {}
@@ -86,6 +109,11 @@ def _layer(draw: st.DrawFn, overlay: bool) -> tuple[dict[str, Any], dict[str, by
             kust[kind] = draw(st.lists(_entry(kind, files, overlay), min_size=1, max_size=2))
     if draw(st.booleans()):
         kust["generatorOptions"] = draw(_OPTIONS)
+    if draw(st.integers(0, 3)) == 0:
+        kust["namespace"] = draw(st.sampled_from(["default", "ns1"]))
+    if not overlay and draw(st.booleans()):
+        files["pod.yaml"] = _POD
+        kust["resources"] = ["pod.yaml"]
     if not kust:
         kust["configMapGenerator"] = [{"name": "one"}]
     return kust, files
@@ -118,7 +146,8 @@ def test_generators_match_reference(
         target = root / "base"
         if overlay is not None:
             kust, files = overlay
-            _write(root / "overlay", {"resources": ["../base"], **kust}, files)
+            resources = ["../base", *kust.pop("resources", [])]
+            _write(root / "overlay", {**kust, "resources": resources}, files)
             target = root / "overlay"
         context = json.dumps({"base": base[0], "overlay": overlay and overlay[0]}, indent=1)
         assert_matches_reference(target, context)

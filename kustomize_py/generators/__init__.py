@@ -99,6 +99,9 @@ def generate(
         if key in pairs:
             raise KvError(f"configmap {args.name} illegally repeats the key `{key}`", key)
         pairs[key] = value
+    if "<<" in pairs:
+        # kustomize writes the key untagged, and its next YAML decode takes it for a merge key.
+        raise KvError("yaml: map merge requires map or sequence of maps as the value", "<<")
     metadata: dict[str, Any] = {"name": args.name}
     if args.namespace:
         metadata["namespace"] = args.namespace
