@@ -10,6 +10,7 @@ from kustomize_py.generators import (
     AnyIdIndex,
     absorb,
     add_hash_suffixes,
+    args_from_plugin_config,
     generate,
     merge_options,
     options_from_annotations,
@@ -186,3 +187,20 @@ def test_options_from_annotations() -> None:
     )
     with pytest.raises(TransformError, match="invalid value"):
         options_from_annotations(bad)
+
+
+def test_args_from_plugin_config() -> None:
+    config = {
+        "apiVersion": "builtin",
+        "kind": "SecretGenerator",
+        "metadata": {"name": "from-meta", "namespace": "ns"},
+        "literals": ["a=b"],
+        "type": "kubernetes.io/tls",
+        "unknownField": 1,
+    }
+    args = args_from_plugin_config(config, "gen.yaml")
+    assert args == GeneratorArgs(
+        "Secret", name="from-meta", namespace="ns", literals=("a=b",), type="kubernetes.io/tls"
+    )
+    config["name"] = "own"
+    assert args_from_plugin_config(config, "gen.yaml").name == "own"

@@ -12,6 +12,7 @@ references of the build follow them.
 from __future__ import annotations
 
 import base64
+import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -19,13 +20,21 @@ from typing import Any
 from kustomize_py.errors import ConflictError, KustomizationError, KustomizeError, TransformError
 from kustomize_py.generators.hasher import HashError, content_hash
 from kustomize_py.generators.kv import KvError, Reader, load_pairs
-from kustomize_py.model import GeneratorArgs, GeneratorOptions, Kustomization
+from kustomize_py.model import (
+    STRUCTS,
+    GeneratorArgs,
+    GeneratorOptions,
+    Kustomization,
+    decode_struct,
+    generator_args,
+)
 from kustomize_py.resource import ResId, ResMap, Resource
 
 __all__ = [
     "AnyIdIndex",
     "absorb",
     "add_hash_suffixes",
+    "args_from_plugin_config",
     "generate",
     "merge_options",
     "options_from_annotations",
@@ -67,6 +76,26 @@ _BUILD_ANNOTATIONS = frozenset(
     )
 )
 _FIELD = {"ConfigMap": "configMapGenerator", "Secret": "secretGenerator"}
+
+
+_PLUGIN_KINDS = {"ConfigMapGenerator": "ConfigMap", "SecretGenerator": "Secret"}
+
+
+def args_from_plugin_config(config: dict[str, Any], origin: str, text: str = "") -> GeneratorArgs:
+    """The arguments of a builtin ``ConfigMapGenerator``/``SecretGenerator`` plugin config
+    (a ``generators:`` entry): its fields, with ``metadata.name``/``namespace`` as the
+    fallback name and namespace. Unknown fields are ignored, as the plugin's non-strict
+    decoding does; no ``generatorOptions`` apply to it."""
+    kind = _PLUGIN_KINDS[str(config.get("kind"))]
+    struct = "SecretArgs" if kind == "Secret" else "ConfigMapArgs"
+    fields = {f.casefold() for f in STRUCTS[struct]}
+    known = {k: v for k, v in config.items() if str(k).casefold() in fields}
+    args = generator_args(kind, decode_struct(known, struct, origin, text))
+    meta = config.get("metadata")
+    meta = meta if isinstance(meta, dict) else {}
+    name = args.name or _text(meta.get("name") or "")
+    namespace = args.namespace or _text(meta.get("namespace") or "")
+    return dataclasses.replace(args, name=name, namespace=namespace)
 
 
 def merge_options(
