@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from kustomize_py.errors import ConflictError, KustomizationError, KustomizeError, TransformError
-from kustomize_py.generators.hasher import HashError, content_hash
 from kustomize_py.generators.kv import KvError, Reader, load_pairs
 from kustomize_py.model import (
     STRUCTS,
@@ -327,9 +326,13 @@ def add_hash_suffixes(resources: Iterable[Resource]) -> None:
     """Append the content hash to every generated name that wants one (kustomize's
     HashTransformer, run once at the top): the old id is recorded first, so name
     references follow. The caller reindexes its ResMap."""
-    for res in resources:
-        if not res.needs_hash:
-            continue
+    hashed = [res for res in resources if res.needs_hash]
+    if not hashed:
+        return
+    # Imported here: hashlib and json cost start-up time in builds without generators.
+    from kustomize_py.generators.hasher import HashError, content_hash
+
+    for res in hashed:
         try:
             suffix = content_hash(res.data)
         except HashError as err:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from decimal import Decimal
 from typing import Any
 
 __all__ = ["HashError", "content_hash", "go_json"]
@@ -101,6 +100,8 @@ def _go_float(value: float) -> str:
         raise HashError(f"json: unsupported value: {value}")
     if value == 0:
         return "-0" if math.copysign(1.0, value) < 0 else "0"
+    from decimal import Decimal  # rare: only floats put into generated data by patches
+
     shortest = Decimal(repr(value)).normalize()
     if 1e-6 <= abs(value) < 1e21:
         return format(shortest, "f")
