@@ -147,6 +147,28 @@ class Loader:
             )
         return path, self.read_text(path)
 
+    def read_bytes(self, root: Root, entry: str, what: str) -> bytes:
+        """The bytes of a file a kustomization names (a generator's ``files``/``envs``)."""
+        if _REMOTE.match(entry):
+            raise LoadError(
+                f"{what} '{entry}' is remote: kustomize-py builds offline, from local files only",
+                root.file,
+                root.line_of(entry),
+            )
+        path = self.resolve_file(root, entry) if entry else None
+        if path is None:
+            candidate = root.directory / entry
+            problem = "must resolve to a file" if candidate.is_dir() else "not found"
+            raise LoadError(
+                f"{what} '{entry}' {problem}: '{display(candidate)}'",
+                root.file,
+                root.line_of(entry),
+            )
+        try:
+            return path.read_bytes()
+        except OSError as err:
+            raise LoadError(err.strerror or str(err), display(path)) from None
+
     def resolve_directory(
         self, root: Root, entry: str, stack: tuple[Path, ...], what: str = "resource"
     ) -> Path:

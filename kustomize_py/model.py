@@ -20,6 +20,8 @@ __all__ = [
     "COMPONENT",
     "KUSTOMIZATION",
     "FieldSpec",
+    "GeneratorArgs",
+    "GeneratorOptions",
     "Image",
     "Kustomization",
     "SortOptions",
@@ -58,6 +60,35 @@ class FieldSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class GeneratorOptions:
+    """``generatorOptions``, or one generator's ``options``."""
+
+    labels: tuple[tuple[str, str], ...] = ()
+    annotations: tuple[tuple[str, str], ...] = ()
+    disable_name_suffix_hash: bool = False
+    immutable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratorArgs:
+    """One ``configMapGenerator`` (kind ConfigMap) or ``secretGenerator`` (kind Secret) entry.
+
+    ``envs`` has the deprecated ``env`` appended, as kustomize's FixKustomization does;
+    ``options`` is the entry's own, not yet merged with ``generatorOptions``.
+    """
+
+    kind: str
+    name: str = ""
+    namespace: str = ""
+    behavior: str = ""
+    literals: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
+    envs: tuple[str, ...] = ()
+    options: GeneratorOptions | None = None
+    type: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class SortOptions:
     order: str
     order_first: tuple[str, ...] | None = None
@@ -75,6 +106,9 @@ class Kustomization:
     namespace: str = ""
     images: tuple[Image, ...] = ()
     sort_options: SortOptions | None = None
+    config_map_generator: tuple[GeneratorArgs, ...] = ()
+    secret_generator: tuple[GeneratorArgs, ...] = ()
+    generator_options: GeneratorOptions | None = None
     used_deprecated: tuple[str, ...] = ()
     components: tuple[str, ...] = ()
     generators: tuple[str, ...] = ()
@@ -95,6 +129,17 @@ class HelmGlobals:
 # -- the schema: JSON field name -> type --------------------------------------------
 # A type is "str", "bool", "int", "any", a struct name, or ("list"|"map", type).
 Type = str | tuple[str, "Type"]
+
+_GENERATOR_ARGS: dict[str, Type] = {
+    "namespace": "str",
+    "name": "str",
+    "behavior": "str",
+    "literals": ("list", "str"),
+    "files": ("list", "str"),
+    "envs": ("list", "str"),
+    "env": "str",
+    "options": "GeneratorOptions",
+}
 
 STRUCTS: dict[str, dict[str, Type]] = {
     "Kustomization": {
@@ -118,6 +163,9 @@ STRUCTS: dict[str, dict[str, Type]] = {
         "helmGlobals": "HelmGlobals",
         "helmCharts": ("list", "HelmChart"),
         "helmChartInflationGenerator": ("list", "HelmChartArgs"),
+        "configMapGenerator": ("list", "ConfigMapArgs"),
+        "secretGenerator": ("list", "SecretArgs"),
+        "generatorOptions": "GeneratorOptions",
         # Fields kustomize has and kustomize-py does not implement yet: typed "any",
         # then refused with a clear message when they hold anything.
         "namePrefix": "any",
@@ -131,9 +179,6 @@ STRUCTS: dict[str, dict[str, Type]] = {
         "replacements": "any",
         "replicas": "any",
         "vars": "any",
-        "configMapGenerator": "any",
-        "secretGenerator": "any",
-        "generatorOptions": "any",
     },
     "HelmGlobals": {"chartHome": "str", "configHome": "str"},
     "HelmChart": {
@@ -183,6 +228,14 @@ STRUCTS: dict[str, dict[str, Type]] = {
         "newTag": "str",
         "digest": "str",
         "tagSuffix": "str",
+    },
+    "ConfigMapArgs": _GENERATOR_ARGS,
+    "SecretArgs": {**_GENERATOR_ARGS, "type": "str"},
+    "GeneratorOptions": {
+        "labels": ("map", "str"),
+        "annotations": ("map", "str"),
+        "disableNameSuffixHash": "bool",
+        "immutable": "bool",
     },
     "SortOptions": {"order": "str", "legacySortOptions": "LegacySortOptions"},
     "LegacySortOptions": {"orderFirst": ("list", "str"), "orderLast": ("list", "str")},
@@ -441,6 +494,13 @@ def decode_kustomization(data: Any, path: str, text: str) -> Kustomization:
         namespace=raw.get("namespace") or "",
         images=tuple(_image(i) for i in images if i is not None),
         sort_options=_sort_options(sort, decoder) if sort is not None else None,
+        config_map_generator=tuple(
+            generator_args("ConfigMap", g) for g in raw.get("configMapGenerator") or ()
+        ),
+        secret_generator=tuple(
+            generator_args("Secret", g) for g in raw.get("secretGenerator") or ()
+        ),
+        generator_options=generator_options(raw.get("generatorOptions")),
         used_deprecated=tuple(f for f in DEPRECATED if raw.get(f) is not None),
         components=tuple(raw.get("components") or ()),
         generators=tuple(raw.get("generators") or ()),
@@ -499,6 +559,41 @@ def _image(raw: dict[str, str | None]) -> Image:
         digest=raw.get("digest") or "",
         tag_suffix=raw.get("tagSuffix") or "",
     )
+
+
+def generator_options(raw: dict[str, Any] | None) -> GeneratorOptions | None:
+    """Options decoded by ``decode_struct(..., "GeneratorOptions")`` as a dataclass."""
+    if raw is None:
+        return None
+    return GeneratorOptions(
+        labels=tuple((raw.get("labels") or {}).items()),
+        annotations=tuple((raw.get("annotations") or {}).items()),
+        disable_name_suffix_hash=bool(raw.get("disableNameSuffixHash")),
+        immutable=bool(raw.get("immutable")),
+    )
+
+
+def generator_args(kind: str, raw: dict[str, Any] | None) -> GeneratorArgs:
+    """A decoded ``ConfigMapArgs``/``SecretArgs`` mapping (or a null entry) as a dataclass."""
+    raw = raw or {}
+    envs = _strings(raw.get("envs"))
+    if raw.get("env"):
+        envs = (*envs, raw["env"])
+    return GeneratorArgs(
+        kind=kind,
+        name=raw.get("name") or "",
+        namespace=raw.get("namespace") or "",
+        behavior=raw.get("behavior") or "",
+        literals=_strings(raw.get("literals")),
+        files=_strings(raw.get("files")),
+        envs=envs,
+        options=generator_options(raw.get("options")),
+        type=raw.get("type") or "",
+    )
+
+
+def _strings(raw: list[str | None] | None) -> tuple[str, ...]:
+    return tuple(s or "" for s in raw or ())  # Go decodes a null list item as ""
 
 
 def _sort_options(raw: dict[str, Any], decoder: _Decoder) -> SortOptions:

@@ -11,11 +11,12 @@ rewriting each resource's metadata without build annotations, and sorting.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kustomize_py import buildmetadata, plugins
+from kustomize_py import buildmetadata, generators, plugins
 from kustomize_py.buildmetadata import Origin, go_path_join
 from kustomize_py.errors import KustomizationError, KustomizeError, LoadError, TransformError
 from kustomize_py.fieldspec import FieldSpecError, merge_specs
@@ -73,6 +74,8 @@ def run(path: Path, loader: Loader, deprecations: list[str]) -> list[Resource]:
     acc = accumulate(
         root, loader, (root.directory,), deprecations, origin="" if build_metadata else None
     )
+    generators.add_hash_suffixes(acc.resources)
+    acc.resources.reindex()
     namereference.transform(list(acc.resources), acc.references)
     resources = [r for r in acc.resources if not _is_local_config(r)]
     order = root.kustomization.sort_options
@@ -154,15 +157,29 @@ def accumulate(
         _check_openapi_definitions(load_kustomization_data(text, display(path)), display(path))
     plugins.refuse_unsupported(root)
 
+    generators.run(
+        acc.resources,
+        kust,
+        lambda entry, what: loader.read_bytes(root, entry, what),
+        root.file,
+        root.line_of,
+        on_generated=None if kust_origin is None else _origin_marker(kust_origin),
+    )
+
     # Generators: configMapGenerator, secretGenerator, then the `generators:` plugins.
     ctx = plugins.PluginContext(root, loader)
     here = _Here(root, loader, stack, deprecations, origin)
+    index = None
     for plugin in _plugin_configs(here, kust.generators):
         generated = plugins.run_generator(plugin, ctx)
         if plugin.provenance is not None:
-            buildmetadata.set_origin(generated, plugin.provenance)
-        for res in generated:
-            _append(acc.resources, res, root, plugin.file)
+            buildmetadata.set_origin([res for res, _ in generated], plugin.provenance)
+        index = index or generators.AnyIdIndex(acc.resources)
+        for res, behavior in generated:
+            try:
+                generators.absorb(acc.resources, res, behavior, index)
+            except KustomizeError as err:
+                raise type(err)(err.message, plugin.file) from None
 
     for entry in kust.components:
         comp_root = _load_sub_root(root, loader, entry, stack, "component")
@@ -204,6 +221,15 @@ def accumulate(
         len(acc.image_specs),
     )
     return acc
+
+
+def _origin_marker(kust_origin: str) -> Callable[[Resource, str], None]:
+    """Annotates a resource a ConfigMap/Secret generator field made with its origin."""
+
+    def mark(res: Resource, kind: str) -> None:
+        buildmetadata.set_origin([res], Origin.builtin(kust_origin, f"{kind}Generator"))
+
+    return mark
 
 
 def _ran(acc: Accumulated, kust_origin: str | None, kind: str, instances: int) -> None:

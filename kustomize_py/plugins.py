@@ -134,7 +134,8 @@ class PluginContext:
 
 
 TransformerRunner = Callable[[PluginConfig, ResMap, PluginContext], None]
-GeneratorRunner = Callable[[PluginConfig, PluginContext], list[Resource]]
+# A generator returns its resources, each with its behavior (create, merge, replace).
+GeneratorRunner = Callable[[PluginConfig, PluginContext], list[tuple[Resource, str]]]
 
 # -- the builtin plugins: schema + runner per kind ----------------------------------
 # Schemas use model.py's type notation; nested struct names (ObjectMeta, Image,
@@ -214,7 +215,29 @@ TRANSFORMERS: dict[str, TransformerRunner] = {
     "NamespaceTransformer": _namespace,
     "ImageTagTransformer": _image_tag,
 }
-GENERATORS: dict[str, GeneratorRunner] = {}
+
+
+def _configmap_or_secret(config: PluginConfig, ctx: PluginContext) -> list[tuple[Resource, str]]:
+    from kustomize_py import generators
+    from kustomize_py.generators.kv import KvError
+
+    args = generators.args_from_plugin_config(config.data, config.file)
+    try:
+        res = generators.generate(
+            args,
+            args.options,
+            lambda entry, what: ctx.loader.read_bytes(ctx.root, entry, what),
+            config.file,
+        )
+    except KvError as err:
+        raise config.fail(err.message) from None
+    return [(res, args.behavior)]
+
+
+GENERATORS: dict[str, GeneratorRunner] = {
+    "ConfigMapGenerator": _configmap_or_secret,
+    "SecretGenerator": _configmap_or_secret,
+}
 
 
 # -- loading configs ------------------------------------------------------------------
@@ -342,7 +365,7 @@ def run_transformer(config: PluginConfig, resources: ResMap, ctx: PluginContext)
     resources.reindex()
 
 
-def run_generator(config: PluginConfig, ctx: PluginContext) -> list[Resource]:
+def run_generator(config: PluginConfig, ctx: PluginContext) -> list[tuple[Resource, str]]:
     check_supported(config, "generator")
     return GENERATORS[config.kind](config, ctx)
 

@@ -158,7 +158,9 @@ def _pykustomize_main(argv: list[str]) -> int:  # pragma: no cover - runs in a c
     )
     sys.stderr.flush()
     if rc != 0:
-        sys.stderr.write("Error: " + ffi.string(lib.pykustomize_last_error()).decode() + "\n")
+        sys.stderr.write(
+            "Error: " + ffi.string(lib.pykustomize_last_error()).decode("utf-8", "replace") + "\n"
+        )
         return 1
     sys.stdout.write(string_from_c(result[0]))
     return 0

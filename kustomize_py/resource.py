@@ -125,6 +125,9 @@ class Resource:
     data: dict[str, Any]
     origin: str
     previous_ids: list[ResId] = field(default_factory=list)
+    # Set on generated resources whose name gets kustomize's content hash at the end of
+    # the build (kustomize's needsHashSuffix build annotation).
+    needs_hash: bool = False
 
     @property
     def id(self) -> ResId:
