@@ -49,6 +49,7 @@ _GO_BOOLS = {
 }
 
 Locate = Callable[[str], int | None]
+_ORIGIN = "config.kubernetes.io/origin"
 # kustomize's resource.BuildAnnotations: kept from the old object in a merge or replace.
 _BUILD_ANNOTATIONS = frozenset(
     (
@@ -230,6 +231,9 @@ def _merge_into(old: Resource, new: Resource, *, merge_data: bool) -> None:
                     merged[name] = old_map[name]
                 else:
                     del merged[name]
+            # buildMetadata's origin: a merge keeps where the object was first made.
+            if merge_data and _ORIGIN in old_map:
+                merged[_ORIGIN] = old_map[_ORIGIN]
         meta.pop(key, None)
         if merged:
             meta[key] = merged
