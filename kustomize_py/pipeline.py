@@ -17,7 +17,7 @@ from typing import Any
 
 from kustomize_py.errors import KustomizationError, KustomizeError, TransformError
 from kustomize_py.fieldspec import FieldSpecError, merge_specs
-from kustomize_py.loader import Loader, Root, display, resources_from_text
+from kustomize_py.loader import Loader, Root, display
 from kustomize_py.model import DEPRECATED, FieldSpec, decode_struct, field_specs
 from kustomize_py.resource import ResMap, Resource
 from kustomize_py.sort import legacy_sorted
@@ -86,9 +86,7 @@ def accumulate(
     for entry in kust.resources:
         path = loader.resolve_file(root, entry)
         if path is not None:
-            origin = display(path)
-            text = loader.read_text(path)
-            for res in resources_from_text(text, origin):
+            for res in loader.load_resources(path):
                 _append(acc.resources, res, root, entry)
             continue
         sub_dir = loader.resolve_directory(root, entry, stack)
