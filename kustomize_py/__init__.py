@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from kustomize_py.api import LoadRestrictor, build, render
 from kustomize_py.errors import (
     ConflictError,
@@ -19,10 +21,40 @@ from kustomize_py.errors import (
     TransformError,
 )
 
+if TYPE_CHECKING:
+    from kustomize_py.batch import RootResult, find_roots, output_names, render_all, render_many
+    from kustomize_py.inventory import ImageRecord, ImageRewrite, images
+
 __version__ = "0.1.0"
+
+# Imported on first use, so that ``import kustomize_py`` (and the CLI) stays lean.
+_LAZY = {
+    "ImageRecord": "inventory",
+    "ImageRewrite": "inventory",
+    "images": "inventory",
+    "RootResult": "batch",
+    "find_roots": "batch",
+    "output_names": "batch",
+    "render_all": "batch",
+    "render_many": "batch",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kustomize_py' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"kustomize_py.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ConflictError",
+    "ImageRecord",
+    "ImageRewrite",
     "KustomizationError",
     "KustomizeDeprecationWarning",
     "KustomizeError",
@@ -30,8 +62,14 @@ __all__ = [
     "LoadRestrictor",
     "ParseError",
     "RenderError",
+    "RootResult",
     "TransformError",
     "__version__",
     "build",
+    "find_roots",
+    "images",
+    "output_names",
     "render",
+    "render_all",
+    "render_many",
 ]

@@ -19,6 +19,7 @@ from kustomize_py.api import LoadRestrictor, _documents, _loader, _resources
 from kustomize_py.errors import KustomizeError, LoadError
 from kustomize_py.loader import KUSTOMIZATION_FILE_NAMES, Loader
 from kustomize_py.model import COMPONENT
+from kustomize_py.yaml_load import load_kustomization_data
 
 __all__ = ["RootResult", "find_roots", "output_names", "render_all", "render_many"]
 
@@ -68,7 +69,15 @@ def _is_component(loader: Loader, directory: Path) -> bool:
     try:
         return loader.load_root(directory).kustomization.kind == COMPONENT
     except KustomizeError:
-        return False
+        pass
+    # Not a valid kustomization (empty, unknown field, ...): still a component if it says so.
+    for name in KUSTOMIZATION_FILE_NAMES:
+        try:
+            data = load_kustomization_data(loader.read_text(directory / name), name)
+        except (KustomizeError, OSError):
+            continue
+        return isinstance(data, dict) and data.get("kind") == COMPONENT
+    return False
 
 
 def render_many(

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kustomize_py.api import LoadRestrictor, _loader, _resources
+from kustomize_py.api import LoadRestrictor, _documents, _loader, _resources
 from kustomize_py.fieldspec import FieldSpecError, find
 from kustomize_py.image import split
 from kustomize_py.loader import Root
@@ -127,7 +127,7 @@ def images(
 
     Each record names the resource, the container, the field, the final reference, the
     file the resource came from and the ``images:`` entries (file, line, entry) that
-    rewrote it. Fails exactly when :func:`kustomize_py.build` fails to build.
+    rewrote it. Fails exactly when :func:`kustomize_py.build` fails.
     """
     loader = _loader(load_restrictor, cache=True)
     recorder = _Recorder()
@@ -136,6 +136,7 @@ def images(
         resources = _resources(path, load_restrictor, loader)
     finally:
         images_transformer.RECORDER.reset(token)
+    _documents(resources)  # what kustomize cannot write fails here too, as in build()
     locate = _EntryLocator(loader.loaded_roots())
     specs = recorder.specs
     out: list[ImageRecord] = []
