@@ -20,6 +20,7 @@ from support import CM, POD, write_tree
 import kustomize_py
 from kustomize_py.errors import KustomizeError
 from kustomize_py.loader import Loader
+from kustomize_py.reference import Engine, run_reference
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
@@ -318,3 +319,17 @@ def test_single_directory_build_keeps_the_fast_path(tmp_path: Path) -> None:
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
     )
     assert proc.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_build_all_files_match_the_real_kustomize(engine: Engine, tmp_path: Path) -> None:
+    root = tree(tmp_path / "repo")
+    proc = cli("build-all", "repo", "-o", "out", cwd=tmp_path)
+    assert proc.returncode == 1  # overlays/broken
+    names = kustomize_py.output_names(kustomize_py.find_roots(root), base=root)
+    for directory, name in names.items():
+        ref = run_reference(directory, engine=engine)
+        target = tmp_path / "out" / name
+        if ref.ok:
+            assert target.read_text(encoding="utf-8") == ref.stdout, directory
+        else:
+            assert not target.exists(), directory
