@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SEED   := fixtures/namespace-scheduler/manifests/overlays/production
 PIP    := $(BIN)/pip install --quiet --disable-pip-version-check
 
-.PHONY: run test goldens bench lint clean
+.PHONY: run test goldens bench bench-batch lint clean
 
 # Runtime install: the package and its three dependencies. "compat" editable mode
 # puts the checkout on sys.path through a .pth file; the default mode installs an
@@ -45,3 +45,7 @@ bench: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+## Batch rendering (build-all) against the real kustomize run once per overlay.
+bench-batch: $(VENV)/.installed-test
+	$(BIN)/python bench/batch.py

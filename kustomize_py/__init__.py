@@ -22,13 +22,44 @@ from kustomize_py.errors import (
 )
 
 if TYPE_CHECKING:
+    from kustomize_py.batch import RootResult, find_roots, output_names, render_all, render_many
     from kustomize_py.edit import ImageEdit, UnmatchedImageWarning, set_image
+    from kustomize_py.inventory import ImageRecord, ImageRewrite, images
 
 __version__ = "0.1.0"
+
+# Imported on first use, so that ``import kustomize_py`` (and the CLI) stays lean.
+_LAZY = {
+    "ImageRecord": "inventory",
+    "ImageRewrite": "inventory",
+    "images": "inventory",
+    "RootResult": "batch",
+    "find_roots": "batch",
+    "output_names": "batch",
+    "render_all": "batch",
+    "render_many": "batch",
+    "ImageEdit": "edit",
+    "UnmatchedImageWarning": "edit",
+    "set_image": "edit",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kustomize_py' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"kustomize_py.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ConflictError",
     "ImageEdit",
+    "ImageRecord",
+    "ImageRewrite",
     "KustomizationError",
     "KustomizeDeprecationWarning",
     "KustomizeError",
@@ -36,19 +67,16 @@ __all__ = [
     "LoadRestrictor",
     "ParseError",
     "RenderError",
+    "RootResult",
     "TransformError",
     "UnmatchedImageWarning",
     "__version__",
     "build",
+    "find_roots",
+    "images",
+    "output_names",
     "render",
+    "render_all",
+    "render_many",
     "set_image",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    # `edit set image` is imported on first use: `kustomize-py build` never pays for it.
-    if name in ("ImageEdit", "UnmatchedImageWarning", "set_image"):
-        from kustomize_py import edit
-
-        return getattr(edit, name)
-    raise AttributeError(f"module 'kustomize_py' has no attribute {name!r}")

@@ -5,10 +5,13 @@ from __future__ import annotations
 import enum
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kustomize_py.errors import KustomizeDeprecationWarning, KustomizeError, RenderError
 from kustomize_py.resource import Resource
+
+if TYPE_CHECKING:
+    from kustomize_py.loader import Loader
 
 __all__ = ["LoadRestrictor", "build", "render"]
 
@@ -20,9 +23,8 @@ class LoadRestrictor(enum.StrEnum):
     NONE = "LoadRestrictionsNone"
 
 
-def _resources(path: str | Path, load_restrictor: LoadRestrictor | str) -> list[Resource]:
+def _loader(load_restrictor: LoadRestrictor | str, *, cache: bool = False) -> Loader:
     from kustomize_py.loader import Loader
-    from kustomize_py.pipeline import run
 
     try:
         restrictor = LoadRestrictor(load_restrictor)
@@ -31,7 +33,15 @@ def _resources(path: str | Path, load_restrictor: LoadRestrictor | str) -> list[
         raise KustomizeError(
             f"unknown load restrictor {load_restrictor!r}; choose {choices}"
         ) from None
-    loader = Loader(restrict_to_root=restrictor is LoadRestrictor.ROOT_ONLY)
+    return Loader(restrict_to_root=restrictor is LoadRestrictor.ROOT_ONLY, cache=cache)
+
+
+def _resources(
+    path: str | Path, load_restrictor: LoadRestrictor | str, loader: Loader | None = None
+) -> list[Resource]:
+    from kustomize_py.pipeline import run
+
+    loader = loader or _loader(load_restrictor)
     deprecations: list[str] = []
     try:
         return run(Path(path), loader, deprecations)

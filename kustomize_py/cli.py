@@ -204,17 +204,28 @@ def make_app() -> typer.Typer:
 
     @app.command("build")
     def _build(
-        path: str = typer.Argument(".", help="Kustomization directory."),
+        paths: list[str] = typer.Argument(  # noqa: B008 (typer reads the default)
+            None, help="Kustomization directory (default .); several need -o OUTDIR."
+        ),
         output: str | None = typer.Option(
             None,
             "-o",
             "--output",
-            help="Write to this file, or one file per resource into this directory.",
+            help="Write to this file, or one file per resource into this directory; "
+            "with several directories, one file per directory into this directory.",
         ),
         load_restrictor: str = restrictor,
     ) -> None:
         """Render a kustomization exactly as `kustomize build` does."""
-        raise typer.Exit(build_command(path, output, load_restrictor))
+        if paths and len(paths) > 1:
+            from kustomize_py.cli_batch import build_many_command
+
+            raise typer.Exit(build_many_command(paths, output, load_restrictor))
+        raise typer.Exit(build_command(paths[0] if paths else ".", output, load_restrictor))
+
+    from kustomize_py.cli_batch import register
+
+    register(app, restrictor)
 
     @app.command("diff")
     def _diff(

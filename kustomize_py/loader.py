@@ -80,17 +80,39 @@ class Loader:
     """Reads files under a load restrictor; ``restrict_to_root`` is kustomize's default."""
 
     def __init__(
-        self, *, restrict_to_root: bool = True, overrides: Mapping[Path, Any] | None = None
+        self,
+        *,
+        restrict_to_root: bool = True,
+        overrides: Mapping[Path, Any] | None = None,
+        cache: bool = False,
     ):
         self.restrict_to_root = restrict_to_root
         # In-memory kustomization data (the parsed YAML) that replaces what a directory's
         # kustomization file holds, keyed by resolved directory: how `argocd render` and
         # `edit set image`'s check apply overrides without touching any file.
         self.overrides = {Path(d).resolve(): data for d, data in (overrides or {}).items()}
+        # With ``cache`` (batch rendering): kustomization files and resource files are
+        # parsed once per path; every build gets fresh copies of the resource data.
+        self._roots: dict[Path, Root] | None = {} if cache else None
+        self._documents: dict[Path, list[Resource]] | None = {} if cache else None
 
     # -- kustomization files --------------------------------------------------------
 
     def load_root(self, directory: Path) -> Root:
+        if self._roots is None:
+            return self._load_root(directory)
+        # A Root is frozen, and the same for every path to one real directory.
+        key = directory.resolve()
+        root = self._roots.get(key)
+        if root is None:
+            root = self._roots[key] = self._load_root(directory)
+        return root
+
+    def loaded_roots(self) -> list[Root]:
+        """Every kustomization loaded so far (only with ``cache``; else empty)."""
+        return list((self._roots or {}).values())
+
+    def _load_root(self, directory: Path) -> Root:
         if not directory.exists():
             raise LoadError("no such directory", display(directory))
         if not directory.is_dir():
@@ -212,6 +234,18 @@ class Loader:
             )
         return real
 
+    def load_resources(self, path: Path) -> list[Resource]:
+        """The resources in the file at ``path`` (a path ``resolve_file`` returned)."""
+        if self._documents is None:
+            return resources_from_text(self.read_text(path), display(path))
+        cached = self._documents.get(path)
+        if cached is None:
+            cached = self._documents[path] = resources_from_text(
+                self.read_text(path), display(path)
+            )
+        # Transformers mutate resources in place: hand out copies, keep the parse pristine.
+        return [Resource(_copy_tree(res.data), res.origin) for res in cached]
+
     @staticmethod
     def read_text(path: Path) -> str:
         try:
@@ -222,6 +256,16 @@ class Loader:
             ) from None
         except OSError as err:
             raise LoadError(err.strerror or str(err), display(path)) from None
+
+
+def _copy_tree(node: Any) -> Any:
+    """A copy of loaded YAML data: a tree of dicts and lists (the loader expands aliases,
+    so nothing is shared) over immutable scalars. Much faster than ``copy.deepcopy``."""
+    if type(node) is dict:
+        return {key: _copy_tree(value) for key, value in node.items()}
+    if type(node) is list:
+        return [_copy_tree(item) for item in node]
+    return node
 
 
 def resources_from_text(text: str, origin: str) -> list[Resource]:

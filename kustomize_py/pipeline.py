@@ -20,7 +20,7 @@ from kustomize_py import buildmetadata, generators, plugins
 from kustomize_py.buildmetadata import Origin, go_path_join
 from kustomize_py.errors import KustomizationError, KustomizeError, LoadError, TransformError
 from kustomize_py.fieldspec import FieldSpecError, merge_specs
-from kustomize_py.loader import Loader, Root, display, resources_from_text
+from kustomize_py.loader import Loader, Root, display
 from kustomize_py.model import COMPONENT, DEPRECATED, FieldSpec, decode_struct, field_specs
 from kustomize_py.resource import ResMap, Resource
 from kustomize_py.sort import legacy_sorted
@@ -121,7 +121,7 @@ def accumulate(
     for entry in kust.resources:
         path = loader.resolve_file(root, entry)
         if path is not None:
-            added = resources_from_text(loader.read_text(path), display(path))
+            added = loader.load_resources(path)
             if origin is not None:
                 file_origin = go_path_join(origin, entry)
                 buildmetadata.set_origin(added, Origin(path=file_origin))

@@ -13,20 +13,25 @@ list order, each over the result of the previous one.
 
 The passes commute per location, so each resource is walked once and every entry is
 applied to each image string as many times as kustomize would visit it.
+
+Provenance: while a :class:`Recorder` is set in ``RECORDER`` (``kustomize_py.inventory``
+does), each entry that matches an image field is reported to it. Without one the
+cost is a single context-variable lookup per call.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from contextvars import ContextVar
+from typing import Any, Protocol
 
 from kustomize_py.errors import TransformError
 from kustomize_py.fieldspec import FieldSpecError, find
-from kustomize_py.image import rewrite
+from kustomize_py.image import is_match, rewrite
 from kustomize_py.model import FieldSpec, Image
 from kustomize_py.resource import Resource
 
-__all__ = ["DEFAULT_FIELD_SPECS", "transform"]
+__all__ = ["DEFAULT_FIELD_SPECS", "RECORDER", "Recorder", "transform"]
 
 DEFAULT_FIELD_SPECS = tuple(
     FieldSpec(path, create=True)
@@ -43,10 +48,28 @@ DEFAULT_FIELD_SPECS = tuple(
 _CONTAINER_KEYS = frozenset(("containers", "initContainers"))
 
 
+class Recorder(Protocol):
+    """Receives what the transformer does (see ``kustomize_py.inventory``)."""
+
+    def field_specs(self, specs: Sequence[FieldSpec]) -> None:
+        """The image field specs in force for this call (a parent's include its bases')."""
+
+    def rewritten(
+        self, holder: dict[str, Any], key: str, entry: Image, before: str, after: str
+    ) -> None:
+        """``entry`` matched ``holder[key]`` (``before``) and left it ``after``."""
+
+
+RECORDER: ContextVar[Recorder | None] = ContextVar("kustomize_py_images_recorder", default=None)
+
+
 def transform(
     resources: Iterable[Resource], images: Sequence[Image], field_specs: Sequence[FieldSpec]
 ) -> None:
     """Apply ``images`` to ``resources`` in place."""
+    recorder = RECORDER.get()
+    if recorder is not None:
+        recorder.field_specs(field_specs)
     if not images:
         return
     for res in resources:
@@ -61,12 +84,30 @@ def transform(
                     _visit(visits, holder, key)
         except (FieldSpecError, _WrongKind) as err:
             raise TransformError(f"{err} (in {res.id})", res.origin) from None
+        if recorder is not None:
+            _apply_recorded(visits, images, recorder)
+            continue
         for holder, key, count in visits.values():
             value = holder[key]
             for entry in images:
                 for _ in range(count):
                     value = rewrite(value, entry)
             holder[key] = value
+
+
+def _apply_recorded(
+    visits: dict[tuple[int, str], list[Any]], images: Sequence[Image], recorder: Recorder
+) -> None:
+    """The same rewrites as ``transform``, reporting every entry that matched."""
+    for holder, key, count in visits.values():
+        value = holder[key]
+        for entry in images:
+            before = value
+            for _ in range(count):
+                value = rewrite(value, entry)
+            if is_match(before, entry.name):
+                recorder.rewritten(holder, key, entry, before, value)
+        holder[key] = value
 
 
 class _WrongKind(ValueError):
