@@ -21,6 +21,8 @@ __all__ = [
     "FieldSpec",
     "Image",
     "Kustomization",
+    "Patch",
+    "Selector",
     "SortOptions",
     "decode_kustomization",
     "decode_struct",
@@ -57,6 +59,30 @@ class FieldSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class Selector:
+    """A patch target: regular expressions for the id fields, Kubernetes selectors."""
+
+    group: str = ""
+    version: str = ""
+    kind: str = ""
+    name: str = ""
+    namespace: str = ""
+    label_selector: str = ""
+    annotation_selector: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Patch:
+    """One ``patches:`` (or ``patchesJson6902:``) entry: a file ``path`` or inline text."""
+
+    path: str = ""
+    patch: str = ""
+    target: Selector | None = None
+    allow_name_change: bool = False
+    allow_kind_change: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class SortOptions:
     order: str
     order_first: tuple[str, ...] | None = None
@@ -74,6 +100,9 @@ class Kustomization:
     namespace: str = ""
     images: tuple[Image, ...] = ()
     sort_options: SortOptions | None = None
+    patches_strategic_merge: tuple[str, ...] = ()
+    patches: tuple[Patch, ...] = ()
+    patches_json6902: tuple[Patch, ...] = ()
     used_deprecated: tuple[str, ...] = ()
 
 
@@ -94,6 +123,9 @@ STRUCTS: dict[str, dict[str, Type]] = {
         "images": ("list", "Image"),
         "imageTags": ("list", "Image"),
         "sortOptions": "SortOptions",
+        "patchesStrategicMerge": ("list", "str"),
+        "patches": ("list", "Patch"),
+        "patchesJson6902": ("list", "Patch"),
         # Fields kustomize has and kustomize-py does not implement yet: typed "any",
         # then refused with a clear message when they hold anything.
         "namePrefix": "any",
@@ -101,9 +133,6 @@ STRUCTS: dict[str, dict[str, Type]] = {
         "commonLabels": "any",
         "labels": "any",
         "commonAnnotations": "any",
-        "patchesStrategicMerge": "any",
-        "patchesJson6902": "any",
-        "patches": "any",
         "replacements": "any",
         "replicas": "any",
         "vars": "any",
@@ -132,6 +161,21 @@ STRUCTS: dict[str, dict[str, Type]] = {
         "newTag": "str",
         "digest": "str",
         "tagSuffix": "str",
+    },
+    "Patch": {
+        "path": "str",
+        "patch": "str",
+        "target": "Selector",
+        "options": ("map", "bool"),
+    },
+    "Selector": {
+        "group": "str",
+        "version": "str",
+        "kind": "str",
+        "name": "str",
+        "namespace": "str",
+        "labelSelector": "str",
+        "annotationSelector": "str",
     },
     "SortOptions": {"order": "str", "legacySortOptions": "LegacySortOptions"},
     "LegacySortOptions": {"orderFirst": ("list", "str"), "orderLast": ("list", "str")},
@@ -335,6 +379,13 @@ def decode_kustomization(data: Any, path: str, text: str) -> Kustomization:
         namespace=raw.get("namespace") or "",
         images=tuple(_image(i) for i in images if i is not None),
         sort_options=_sort_options(sort, decoder) if sort is not None else None,
+        patches_strategic_merge=tuple(
+            p for p in raw.get("patchesStrategicMerge") or () if p is not None
+        ),
+        patches=tuple(_patch(p) for p in raw.get("patches") or () if p is not None),
+        patches_json6902=tuple(
+            _patch(p) for p in raw.get("patchesJson6902") or () if p is not None
+        ),
         used_deprecated=tuple(f for f in DEPRECATED if raw.get(f) is not None),
     )
 
@@ -350,6 +401,31 @@ def _image(raw: dict[str, str | None]) -> Image:
         new_tag=raw.get("newTag") or "",
         digest=raw.get("digest") or "",
         tag_suffix=raw.get("tagSuffix") or "",
+    )
+
+
+def _patch(raw: dict[str, Any]) -> Patch:
+    target = raw.get("target")
+    options = raw.get("options") or {}
+    return Patch(
+        path=raw.get("path") or "",
+        patch=raw.get("patch") or "",
+        target=None if target is None else selector(target),
+        allow_name_change=bool(options.get("allowNameChange")),
+        allow_kind_change=bool(options.get("allowKindChange")),
+    )
+
+
+def selector(raw: dict[str, Any]) -> Selector:
+    """A ``Selector`` from its decoded mapping (``decode_struct(..., "Selector")``)."""
+    return Selector(
+        group=raw.get("group") or "",
+        version=raw.get("version") or "",
+        kind=raw.get("kind") or "",
+        name=raw.get("name") or "",
+        namespace=raw.get("namespace") or "",
+        label_selector=raw.get("labelSelector") or "",
+        annotation_selector=raw.get("annotationSelector") or "",
     )
 
 

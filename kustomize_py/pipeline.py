@@ -21,7 +21,7 @@ from kustomize_py.loader import Loader, Root, display, resources_from_text
 from kustomize_py.model import DEPRECATED, FieldSpec, decode_struct, field_specs
 from kustomize_py.resource import ResMap, Resource
 from kustomize_py.sort import legacy_sorted
-from kustomize_py.transformers import images, namereference, namespace
+from kustomize_py.transformers import images, namereference, namespace, patches
 from kustomize_py.yaml_load import load_kustomization_data
 
 __all__ = ["run"]
@@ -113,7 +113,13 @@ def accumulate(
         path, text = loader.read_file(root, entry, "crds file")
         _check_openapi_definitions(load_kustomization_data(text, display(path)), display(path))
 
+    read_patch = _patch_reader(loader, root)
+    patches.apply_patches_strategic_merge(
+        acc.resources, kust.patches_strategic_merge, read_patch, root.file
+    )
+    patches.apply_patches(acc.resources, kust.patches, read_patch, root.file)
     namespace.transform(acc.resources, kust.namespace, acc.namespace_specs)
+    patches.apply_patches_json6902(acc.resources, kust.patches_json6902, read_patch, root.file)
     images.transform(acc.resources, kust.images, acc.image_specs)
     acc.resources.reindex()
     log.debug(
@@ -125,6 +131,14 @@ def accumulate(
         len(acc.image_specs),
     )
     return acc
+
+
+def _patch_reader(loader: Loader, root: Root) -> patches.Reader:
+    def read(entry: str) -> tuple[str, str]:
+        path, text = loader.read_file(root, entry, "patch file")
+        return text, display(path)
+
+    return read
 
 
 def _check_openapi_definitions(data: Any, origin: str) -> None:

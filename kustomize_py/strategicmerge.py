@@ -1,0 +1,375 @@
+"""Strategic merge of a patch into a resource, as kustomize (kyaml ``merge2``) does it.
+
+Both sides are plain data (dicts, lists, scalars; ``None`` is YAML null). The merge
+walks the two trees together with the Kubernetes OpenAPI schema kustomize embeds
+(``openapi_data``): a list whose schema declares a ``merge`` patch strategy is merged
+element by element on its merge keys, every other list is replaced by the patch's.
+Rules, each checked against the reference:
+
+* a patch value replaces a scalar; ``null`` deletes the field (and a field that is
+  ``null`` in the resource disappears whenever the patch reaches its map);
+* maps merge recursively; ``$patch: delete`` removes the map (or list element),
+  ``$patch: replace`` replaces it with the rest of the patch map, ``$patch: merge``
+  is the default; any other ``$patch`` value is an error;
+* merged lists put the patch's elements first (in patch order, merged with the
+  resource's element of the same keys), then the resource's other elements: kustomize
+  merges with kyaml's "prepend" list direction;
+* lists of scalars with a merge strategy (``finalizers``) are unions, patch first;
+* a map, list and scalar never merge with each other: that is an error;
+* kinds the schema does not know (custom resources) get no merge keys: every list is
+  replaced. A nested map carrying its own ``apiVersion`` and ``kind`` of a known type
+  is merged with that type's schema, as kyaml does.
+
+kyaml knows no other directive: ``$setElementOrder/…``, ``$retainKeys`` and
+``$deleteFromPrimitiveList/…`` are ordinary fields to it, and they are to us.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from kustomize_py.openapi_data import DEFINITIONS, RESOURCES
+
+__all__ = ["MergeError", "merge", "schema_for"]
+
+
+class MergeError(Exception):
+    """The patch cannot be merged into the resource (kustomize fails the build too)."""
+
+
+class _Missing:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Final = _Missing()
+DIRECTIVE = "$patch"
+
+# A schema is a definition name (None: unknown). Field lookups go through the table.
+Schema = str | None
+
+
+def schema_for(api_version: Any, kind: Any) -> Schema:
+    """The definition of a built-in type, as kyaml's SchemaForResourceType finds it."""
+    if not isinstance(api_version, str) or not isinstance(kind, str):
+        return None
+    if not api_version or not kind:
+        return None
+    return RESOURCES.get(f"{api_version}|{kind}")
+
+
+def merge(dest: Any, patch: Any) -> Any:
+    """Merge ``patch`` into ``dest`` (both consumed: pass copies); return the result.
+
+    ``MISSING`` is returned when the patch deletes the whole object.
+    """
+    result = _walk(dest, patch, None)
+    return MISSING if result is MISSING or result is None else result
+
+
+def _is_null(value: Any) -> bool:
+    return value is MISSING or value is None
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "MappingNode"
+    if isinstance(value, list):
+        return "SequenceNode"
+    return "ScalarNode"
+
+
+def _walk(dest: Any, origin: Any, schema: Schema) -> Any:
+    if origin is MISSING:
+        return dest  # what the patch does not mention stays as it is (nulls too)
+    schema = _schema(dest, origin, schema)
+    first = next((v for v in (dest, origin) if not _is_null(v)), MISSING)
+    if first is MISSING:
+        return _walk_map(dest, origin, schema)
+    kind = _kind(first)
+    for value in (dest, origin):
+        if not _is_null(value) and _kind(value) != kind:
+            raise MergeError(
+                f"wrong node kind: expected {kind} but got {_kind(value)}: "
+                f"node contents:\n{_short(value)}"
+            )
+    if kind == "MappingNode":
+        return _walk_map(dest, origin, schema)
+    if kind == "SequenceNode":
+        if schema is not None and _list_keys(schema) is not None:
+            return _walk_associative(dest, origin, schema)
+        return origin if origin is not MISSING else dest
+    return origin if origin is not MISSING else dest
+
+
+def _schema(dest: Any, origin: Any, schema: Schema) -> Schema:
+    """kyaml's GetSchema: the given one, else a built-in type named by the node itself."""
+    if schema is not None:
+        return schema
+    for value in (dest, origin):
+        if isinstance(value, dict) and "kind" in value and "apiVersion" in value:
+            found = schema_for(value.get("apiVersion"), value.get("kind"))
+            if found is not None:
+                return found
+    return None
+
+
+# A list's schema is encoded as "[]" + (keys joined by NUL) + "|" + item definition.
+def _field(schema: Schema, key: str) -> Schema:
+    if schema is None or schema.startswith("[]"):
+        return None
+    fields = DEFINITIONS.get(schema)
+    if not fields:
+        return None
+    entry = fields.get(key) or fields.get("*")
+    if entry is None:
+        return None
+    child, keys = entry
+    if keys is None:
+        return child
+    return "[]" + "\0".join(keys) + "|" + (child or "")
+
+
+def _list_keys(schema: str) -> tuple[str, ...] | None:
+    if not schema.startswith("[]"):
+        return None
+    joined = schema[2:].split("|", 1)[0]
+    return tuple(joined.split("\0")) if joined else ()
+
+
+def _items(schema: str) -> Schema:
+    return schema.split("|", 1)[1] or None
+
+
+def _directive(origin: Any) -> str:
+    """Read and remove a map's ``$patch`` directive (kyaml's determineSmpDirective)."""
+    if not isinstance(origin, dict) or DIRECTIVE not in origin:
+        return "merge"
+    value = origin[DIRECTIVE]
+    text = _scalar_text(value) if not isinstance(value, dict | list) else ""
+    if text in ("delete", "replace", "merge"):
+        del origin[DIRECTIVE]
+        return text
+    raise MergeError(f"unknown patch strategy '{text}'")
+
+
+def _walk_map(dest: Any, origin: Any, schema: Schema) -> Any:
+    if _is_null(dest):
+        try:
+            directive = _directive(origin)
+        except MergeError:
+            directive = "merge"
+        if directive == "delete":
+            return MISSING
+        dest = origin
+    elif origin is None:
+        return MISSING
+    else:
+        directive = _directive(origin)
+        if directive == "delete":
+            return MISSING
+        if directive == "replace":
+            dest = origin
+    if _is_null(dest):
+        return dest
+    if not isinstance(dest, dict):  # pragma: no cover - kinds checked by the caller
+        return dest
+    source = origin if isinstance(origin, dict) else {}
+    for key in sorted(source, key=str):  # fields only in dest stay as they are
+        value = _walk(dest.get(key, MISSING), source[key], _field(schema, key))
+        if _is_null(value):
+            dest.pop(key, None)
+        else:
+            dest[key] = value
+    return dest
+
+
+# -- associative lists ------------------------------------------------------------
+
+
+def _scalar_text(value: Any) -> str:
+    """A scalar as the YAML node's text (what kyaml compares merge keys by)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        from kustomize_py.emit import format_float
+
+        return format_float(value)
+    return str(value)
+
+
+def _field_matches(elem: dict[str, Any], key: str, value: str, *, any_value: bool) -> bool:
+    """kyaml's FieldMatcher: the field exists and has that text; with ``any_value``
+    (ElementSetter's matcher), an empty ``value`` matches any value of the field."""
+    if key not in elem:
+        return False
+    if value == "" and any_value:
+        return True
+    found = elem[key]
+    return not isinstance(found, dict | list) and _scalar_text(found) == value
+
+
+def _find(seq: Any, keys: list[str], values: list[str]) -> Any:
+    """kyaml's ElementMatcher: the first mapping element matching every key."""
+    if not isinstance(seq, list):
+        return MISSING
+    if not keys or keys[0] == "":
+        for item in seq:
+            if not isinstance(item, dict | list) and _scalar_text(item) == values[0]:
+                return item
+        return MISSING
+    for item in seq:
+        if isinstance(item, dict) and all(
+            _field_matches(item, k, v, any_value=False) for k, v in zip(keys, values, strict=True)
+        ):
+            return item
+    return MISSING
+
+
+def _set_element(seq: list[Any], element: Any, keys: list[str], values: list[str]) -> None:
+    """kyaml's ElementSetter: replace the matching elements with ``element`` (delete them
+    when it is MISSING), append it when none matched; null and empty elements go."""
+    out: list[Any] = []
+    matched = False
+    for item in seq:
+        if item is None or item == {}:
+            continue
+        if not isinstance(item, dict) and keys[0] != "":
+            out.append(item)
+            continue
+        found = True
+        for j, key in enumerate(keys):
+            if j >= len(values):
+                found = found and False
+                break
+            if key == "":
+                if isinstance(item, dict | list):
+                    raise MergeError("wrong node kind: expected ScalarNode but got MappingNode")
+                ok = _scalar_text(item) == values[j]
+            else:
+                ok = isinstance(item, dict) and _field_matches(item, key, values[j], any_value=True)
+            if not ok:
+                found = False
+                break
+        if not found:
+            if values:
+                out.append(item)
+            continue
+        matched = True
+        if element is not MISSING:
+            out.append(element)
+    seq[:] = out
+    if element is MISSING or element is None:
+        return
+    if not matched:
+        seq.append(element)
+
+
+def _valid_keys(values: list[str], keys: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    valid = [(k, v) for k, v in zip(keys, values, strict=True) if v != ""]
+    if not valid:
+        return list(keys), list(values)
+    return [k for k, _ in valid], [v for _, v in valid]
+
+
+def _walk_associative(dest: Any, origin: Any, schema: str) -> Any:
+    # VisitList for an associative list.
+    if _is_null(dest):
+        dest = origin
+    elif origin is None:
+        return MISSING
+    if not isinstance(dest, list):
+        return dest
+    keys = _list_keys(schema) or ()
+    item_schema = _items(schema)
+    sources = [s for s in (origin, dest) if isinstance(s, list)]  # patch first: prepend
+    if not keys:
+        return _merge_primitive(dest, origin, sources, item_schema)
+
+    seen: set[tuple[str, ...]] = set()
+    values: list[tuple[str, ...]] = []
+    for source in sources:
+        for item in source:
+            row = tuple(
+                _scalar_text(item[k])
+                if isinstance(item, dict)
+                and item.get(k) is not None
+                and item.get(k) != {}
+                and item.get(k) != []
+                else ""
+                for k in keys
+            )
+            if row not in seen:
+                seen.add(row)
+                values.append(row)
+
+    added: list[Any] = []
+    for row in values:
+        valid_keys, valid_values = _valid_keys(list(row), keys)
+        val = _walk(
+            _find(dest, valid_keys, valid_values),
+            _find(origin, valid_keys, valid_values),
+            item_schema,
+        )
+        if _is_null(val) or val == {}:
+            _set_element(dest, MISSING, valid_keys, valid_values)
+            continue
+        if isinstance(val, dict):
+            for key, value in zip(valid_keys, valid_values, strict=True):
+                if key not in val:
+                    val[key] = value
+        _set_element(added, val, valid_keys, valid_values)
+
+    for row in values:
+        valid_keys, _ = _valid_keys(list(row), keys)
+        _append_list(added, dest, valid_keys)
+        dest = added
+    return dest
+
+
+def _append_list(dst: list[Any], src: list[Any], keys: list[str]) -> None:
+    """kyaml's appendListNode for a two-way merge."""
+    for elem in list(src):
+        if keys[0] == "":
+            _set_element(dst, elem, [""], [_scalar_text(elem)])
+            continue
+        if len(keys) > 1:
+            continue
+        found: list[str] = []
+        for key in keys:
+            value = elem.get(key) if isinstance(elem, dict) else None
+            if value is None:
+                dst.append(elem)
+                continue
+            found.append(_scalar_text(value))
+        _set_element(dst, elem, keys, found)
+
+
+def _merge_primitive(dest: list[Any], origin: Any, sources: list[Any], item_schema: Schema) -> Any:
+    seen: set[str] = set()
+    values: list[str] = []
+    for source in sources:
+        for item in source:
+            text = "" if isinstance(item, dict | list) else _scalar_text(item)
+            if text not in seen:
+                seen.add(text)
+                values.append(text)
+    added: list[Any] = []
+    for text in values:
+        val = _walk(_find(dest, [""], [text]), _find(origin, [""], [text]), item_schema)
+        if _is_null(val) or val == {}:
+            _set_element(dest, MISSING, [""], [text])
+            continue
+        _set_element(added, val, [""], [text])
+    _append_list(added, dest, [""])
+    return added
+
+
+def _short(value: Any) -> str:
+    import json
+
+    return json.dumps(value, default=str)[:200]
