@@ -341,8 +341,7 @@ def apply_json6902(
     if loaded.target is None:
         raise TransformError("a JSON patch must specify a target", loaded.origin)
     targets = select(resources, loaded.target, loaded.origin)
-    if required and not targets:
-        raise TransformError(f"patchesJson6902 target not found for {loaded.target}", loaded.origin)
+    del required  # v0.21.3: a patchesJson6902 target that matches nothing is a no-op
     for res in targets:
         if store_previous:
             res.store_previous_id()
