@@ -241,17 +241,17 @@ def _set_element(seq: list[Any], element: Any, keys: list[str], values: list[str
         if not isinstance(item, dict) and keys[0] != "":
             out.append(item)
             continue
-        found = True
+        found, ok = True, False
         for j, key in enumerate(keys):
-            if j >= len(values):
-                found = found and False
-                break
-            if key == "":
-                if isinstance(item, dict | list):
-                    raise MergeError("wrong node kind: expected ScalarNode but got MappingNode")
-                ok = _scalar_text(item) == values[j]
-            else:
-                ok = isinstance(item, dict) and _field_matches(item, key, values[j], any_value=True)
+            if j < len(values):  # beyond the values, the previous key's result stands
+                if key == "":
+                    if isinstance(item, dict | list):
+                        raise MergeError("wrong node kind: expected ScalarNode but got MappingNode")
+                    ok = _scalar_text(item) == values[j]
+                else:
+                    ok = isinstance(item, dict) and _field_matches(
+                        item, key, values[j], any_value=True
+                    )
             if not ok:
                 found = False
                 break
@@ -269,11 +269,52 @@ def _set_element(seq: list[Any], element: Any, keys: list[str], values: list[str
         seq.append(element)
 
 
-def _valid_keys(values: list[str], keys: tuple[str, ...]) -> tuple[list[str], list[str]]:
-    valid = [(k, v) for k, v in zip(keys, values, strict=True) if v != ""]
-    if not valid:
-        return list(keys), list(values)
-    return [k for k, _ in valid], [v for _, v in valid]
+def _valid_keys(
+    rows: list[list[str]], row: list[str], keys: list[str]
+) -> tuple[list[str], list[str]]:
+    """kyaml's validateKeys: the keys some row gives a value for (all keys if none)."""
+    used = {keys[i] for r in rows for i, v in enumerate(r) if v != ""}
+    if not used:
+        return keys, row
+    return [k for k in keys if k in used], [
+        v for i, v in enumerate(row) if v != "" or keys[i] in used
+    ]
+
+
+def _merge_rows(rows: list[list[str]]) -> list[list[str]]:
+    """kyaml's mergeValues: rows that agree where both have a value become one."""
+    for i in range(len(rows)):
+        for j in range(len(rows)):
+            merged = _match_rows(rows[i], rows[j])
+            if merged is not None:
+                rows[i] = merged
+                rows[j] = merged
+    return rows
+
+
+def _match_rows(a: list[str], b: list[str]) -> list[str] | None:
+    if len(a) != len(b):
+        return None
+    common, out = False, []
+    for x, y in zip(a, b, strict=True):
+        if x == y:
+            common = True
+            out.append(x)
+        elif x and y:
+            return None
+        else:
+            out.append(x or y)
+    return out if common else None
+
+
+def _row(item: Any, keys: tuple[str, ...]) -> list[str]:
+    """kyaml's ElementValuesList for one element: each key's text, "" when absent."""
+    out = []
+    for key in keys:
+        value = item.get(key) if isinstance(item, dict) else None
+        empty = value is None or value in ({}, [], "")
+        out.append("" if empty else _scalar_text(value))
+    return out
 
 
 def _walk_associative(dest: Any, origin: Any, schema: str) -> Any:
@@ -284,35 +325,38 @@ def _walk_associative(dest: Any, origin: Any, schema: str) -> Any:
         return MISSING
     if not isinstance(dest, list):
         return dest
-    keys = _list_keys(schema) or ()
+    keys = list(_list_keys(schema) or ())
     item_schema = _items(schema)
     sources = [s for s in (origin, dest) if isinstance(s, list)]  # patch first: prepend
-    if not keys:
-        return _merge_primitive(dest, origin, sources, item_schema)
 
+    rows: list[list[str]] = []
     seen: set[tuple[str, ...]] = set()
-    values: list[tuple[str, ...]] = []
-    for source in sources:
-        for item in source:
-            row = tuple(
-                _scalar_text(item[k])
-                if isinstance(item, dict)
-                and item.get(k) is not None
-                and item.get(k) != {}
-                and item.get(k) != []
-                else ""
-                for k in keys
-            )
-            if row not in seen:
-                seen.add(row)
-                values.append(row)
+    if keys:
+        for source in sources:
+            for item in source:
+                row = _row(item, tuple(keys))
+                if tuple(row) not in seen:
+                    seen.add(tuple(row))
+                    rows.append(row)
+    if not rows and not keys:  # a list of scalars with a merge strategy (finalizers)
+        keys = [""]
+        for source in sources:
+            for item in source:
+                text = "" if isinstance(item, dict | list) else _scalar_text(item)
+                if (text,) not in seen:
+                    seen.add((text,))
+                    rows.append([text])
+    if len(keys) > 1:
+        rows = _merge_rows(rows)
 
     added: list[Any] = []
-    for row in values:
-        valid_keys, valid_values = _valid_keys(list(row), keys)
+    valid_keys: list[str] = keys
+    for row in rows:
+        valid_keys, valid_values = _valid_keys(rows, row, keys)
+        find_keys, find_values = _valid_keys([valid_values], valid_values, valid_keys)
         val = _walk(
-            _find(dest, valid_keys, valid_values),
-            _find(origin, valid_keys, valid_values),
+            _find(dest, find_keys, find_values),
+            _find(origin, find_keys, find_values),
             item_schema,
         )
         if _is_null(val) or val == {}:
@@ -320,24 +364,20 @@ def _walk_associative(dest: Any, origin: Any, schema: str) -> Any:
             continue
         if isinstance(val, dict):
             for key, value in zip(valid_keys, valid_values, strict=True):
-                if key not in val:
+                if key not in val and value != "":
                     val[key] = value
         _set_element(added, val, valid_keys, valid_values)
-
-    for row in values:
-        valid_keys, _ = _valid_keys(list(row), keys)
+    if rows:
         _append_list(added, dest, valid_keys)
         dest = added
     return dest
 
 
 def _append_list(dst: list[Any], src: list[Any], keys: list[str]) -> None:
-    """kyaml's appendListNode for a two-way merge."""
+    """kyaml's appendListNode: the resource's elements after the patch's."""
     for elem in list(src):
         if keys[0] == "":
             _set_element(dst, elem, [""], [_scalar_text(elem)])
-            continue
-        if len(keys) > 1:
             continue
         found: list[str] = []
         for key in keys:
@@ -346,27 +386,9 @@ def _append_list(dst: list[Any], src: list[Any], keys: list[str]) -> None:
                 dst.append(elem)
                 continue
             found.append(_scalar_text(value))
+        if len(keys) > 1:
+            _set_element(dst, MISSING, keys, found)
         _set_element(dst, elem, keys, found)
-
-
-def _merge_primitive(dest: list[Any], origin: Any, sources: list[Any], item_schema: Schema) -> Any:
-    seen: set[str] = set()
-    values: list[str] = []
-    for source in sources:
-        for item in source:
-            text = "" if isinstance(item, dict | list) else _scalar_text(item)
-            if text not in seen:
-                seen.add(text)
-                values.append(text)
-    added: list[Any] = []
-    for text in values:
-        val = _walk(_find(dest, [""], [text]), _find(origin, [""], [text]), item_schema)
-        if _is_null(val) or val == {}:
-            _set_element(dest, MISSING, [""], [text])
-            continue
-        _set_element(added, val, [""], [text])
-    _append_list(added, dest, [""])
-    return added
 
 
 def _short(value: Any) -> str:
