@@ -155,6 +155,22 @@ def _directive(origin: Any) -> str:
     raise MergeError(f"unknown patch strategy '{text}'")
 
 
+def _list_directive(origin: Any) -> str:
+    """kyaml's directive of a patch list: its first element holding ``$patch``, when
+    that is all the element holds; such elements are then removed from the list."""
+    if not isinstance(origin, list):
+        return "merge"
+    element = next((e for e in origin if isinstance(e, dict) and DIRECTIVE in e), None)
+    if element is None or len(element) > 1:
+        return "merge"
+    value = element[DIRECTIVE]
+    text = "" if isinstance(value, dict | list) else _scalar_text(value)
+    if text not in ("delete", "replace", "merge"):
+        raise MergeError(f"unknown patch strategy '{text}'")
+    _set_element(origin, MISSING, [DIRECTIVE], [text])
+    return text
+
+
 def _walk_map(dest: Any, origin: Any, schema: Schema) -> Any:
     if _is_null(dest):
         try:
@@ -318,11 +334,18 @@ def _row(item: Any, keys: tuple[str, ...]) -> list[str]:
 
 
 def _walk_associative(dest: Any, origin: Any, schema: str) -> Any:
-    # VisitList for an associative list.
+    # VisitList for an associative list: a list the resource lacks is added as the
+    # patch wrote it; otherwise a ``{$patch: ...}`` element directs the whole list.
     if _is_null(dest):
         dest = origin
     elif origin is None:
         return MISSING
+    else:
+        directive = _list_directive(origin)
+        if directive == "delete":
+            return MISSING
+        if directive == "replace":
+            dest = origin
     if not isinstance(dest, list):
         return dest
     keys = list(_list_keys(schema) or ())

@@ -53,6 +53,9 @@ class LoadedPatch:
     operations: tuple[dict[str, Any], ...] | None = None
     allow_name_change: bool = False
     allow_kind_change: bool = False
+    # Applied through kustomize's ResMap.ApplySmPatch (a target, or patchesStrategicMerge),
+    # which first rewrites the patch's metadata (see _resmap_copy).
+    via_resmap: bool = False
 
 
 # -- loading -----------------------------------------------------------------------
@@ -98,7 +101,7 @@ def load_patch(entry: Patch, read: Reader, where: str) -> LoadedPatch:
 
 def _strategic_documents(text: str, origin: str) -> tuple[list[Resource], str | None]:
     try:
-        docs = resources_from_text(text, origin)
+        docs = resources_from_text(text, origin, patch=True)
     except KustomizeError as err:
         return [], err.message
     return docs, None
@@ -147,10 +150,10 @@ def load_strategic_merge(entries: Sequence[str], read: Reader, where: str) -> li
         docs, error = _strategic_documents(entry, where)
         if error is not None or not docs:
             text, origin = read(entry)
-            docs = resources_from_text(text, origin)
+            docs = resources_from_text(text, origin, patch=True)
         else:
             origin = where
-        loaded.extend(LoadedPatch(origin, None, strategic=(doc,)) for doc in docs)
+        loaded.extend(LoadedPatch(origin, None, strategic=(doc,), via_resmap=True) for doc in docs)
     if not loaded:
         raise TransformError("patchesStrategicMerge: the patches appear to be empty", where)
     return loaded
@@ -293,6 +296,7 @@ def _apply_one(res: Resource, patch: Resource, loaded: LoadedPatch) -> bool:
     if not loaded.allow_kind_change:
         res.data["kind"] = kind
     meta = res.metadata
+    _annotations_as_strings(meta)
     if not loaded.allow_name_change:
         meta["name"] = name
     if namespace is None or namespace == "":
@@ -300,6 +304,50 @@ def _apply_one(res: Resource, patch: Resource, loaded: LoadedPatch) -> bool:
     else:
         meta["namespace"] = namespace
     return True
+
+
+def _label_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return ""
+    return str(value)
+
+
+def _resmap_copy(patch: dict[str, Any], target: dict[str, Any]) -> dict[str, Any]:
+    """The patch as kustomize's ResMap.ApplySmPatch passes it on: the target's apiVersion;
+    labels and annotations re-set as string maps (``null`` and numbers become strings,
+    an empty map disappears); an empty namespace removed."""
+    data = copy.deepcopy(patch)
+    data["apiVersion"] = target.get("apiVersion")
+    meta = data.get("metadata")
+    if not isinstance(meta, dict):
+        return data
+    for field in ("labels", "annotations"):
+        value = meta.get(field)
+        pairs = (
+            {str(k): _label_text(v) for k, v in value.items()} if isinstance(value, dict) else {}
+        )
+        if pairs:
+            meta[field] = pairs
+        else:
+            meta.pop(field, None)
+    if not meta.get("namespace"):
+        meta.pop("namespace", None)
+    return data
+
+
+def _annotations_as_strings(meta: dict[str, Any]) -> None:
+    """kustomize keeps annotations as a string map: a patched-in ``5`` is "5"."""
+    annotations = meta.get("annotations")
+    if isinstance(annotations, dict):
+        for key, value in annotations.items():
+            if not isinstance(value, str):
+                annotations[key] = _label_text(value)
 
 
 def apply_strategic_merge(resources: ResMap, loaded: LoadedPatch) -> None:
@@ -314,11 +362,8 @@ def apply_strategic_merge(resources: ResMap, loaded: LoadedPatch) -> None:
         for res in resources:
             if id(res) in chosen:
                 doc = patch
-                if loaded.target is not None:
-                    # kustomize gives the patch the target's apiVersion, keeps its kind.
-                    data = dict(patch.data)
-                    data["apiVersion"] = res.data.get("apiVersion")
-                    doc = Resource(data, patch.origin)
+                if loaded.target is not None or loaded.via_resmap:
+                    doc = Resource(_resmap_copy(patch.data, res.data), patch.origin)
                 if not _apply_one(res, doc, loaded):
                     continue
             kept.append(res)
@@ -346,6 +391,7 @@ def apply_json6902(
         if store_previous:
             res.store_previous_id()
         res.data = _json_patch(res.data, loaded.operations or (), res, loaded.origin)
+        _annotations_as_strings(res.metadata)
     resources.reindex()
 
 
