@@ -14,6 +14,9 @@ Rules, each checked against the reference:
 * merged lists put the patch's elements first (in patch order, merged with the
   resource's element of the same keys), then the resource's other elements: kustomize
   merges with kyaml's "prepend" list direction;
+* an element that is only ``{$patch: replace}`` (or ``delete``) directs a merged list
+  the resource has: replaced by the patch's other elements (or removed); a list the
+  resource lacks is added as written, directive element included;
 * lists of scalars with a merge strategy (``finalizers``) are unions, patch first;
 * a map, list and scalar never merge with each other: that is an error;
 * kinds the schema does not know (custom resources) get no merge keys: every list is

@@ -14,6 +14,7 @@ Files are written as JSON (valid YAML), so YAML typing rules stay out of the way
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -166,7 +167,7 @@ def scenario(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any], str]:
 
 
 @settings(
-    max_examples=60,
+    max_examples=int(os.environ.get("PATCH_FUZZ_EXAMPLES", "60")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
