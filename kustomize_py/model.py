@@ -103,6 +103,7 @@ class Kustomization:
     patches_strategic_merge: tuple[str, ...] = ()
     patches: tuple[Patch, ...] = ()
     patches_json6902: tuple[Patch, ...] = ()
+    openapi: tuple[tuple[str, str], ...] = ()
     used_deprecated: tuple[str, ...] = ()
 
 
@@ -126,6 +127,7 @@ STRUCTS: dict[str, dict[str, Type]] = {
         "patchesStrategicMerge": ("list", "str"),
         "patches": ("list", "Patch"),
         "patchesJson6902": ("list", "Patch"),
+        "openapi": ("map", "str"),
         # Fields kustomize has and kustomize-py does not implement yet: typed "any",
         # then refused with a clear message when they hold anything.
         "namePrefix": "any",
@@ -147,7 +149,6 @@ STRUCTS: dict[str, dict[str, Type]] = {
         "transformers": "any",
         "validators": "any",
         "buildMetadata": "any",
-        "openapi": "any",
     },
     "ObjectMeta": {
         "name": "str",
@@ -383,6 +384,7 @@ def decode_kustomization(data: Any, path: str, text: str) -> Kustomization:
             p for p in raw.get("patchesStrategicMerge") or () if p is not None
         ),
         patches=tuple(_patch(p) for p in raw.get("patches") or () if p is not None),
+        openapi=tuple((raw.get("openapi") or {}).items()),
         patches_json6902=tuple(
             _patch(p) for p in raw.get("patchesJson6902") or () if p is not None
         ),

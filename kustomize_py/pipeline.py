@@ -65,7 +65,9 @@ def run(path: Path, loader: Loader, deprecations: list[str]) -> list[Resource]:
     as the build goes (the caller reports them, also when the build then fails).
     """
     root = loader.load_root(path)
-    acc = accumulate(root, loader, (root.directory,), deprecations)
+    schema = patches.OpenAPISchema()
+    schema.configure(root.kustomization.openapi, _patch_reader(loader, root), root.file, top=True)
+    acc = accumulate(root, loader, (root.directory,), deprecations, schema)
     namereference.transform(list(acc.resources), acc.references)
     resources = [r for r in acc.resources if not _is_local_config(r)]
     for res in resources:
@@ -77,9 +79,16 @@ def run(path: Path, loader: Loader, deprecations: list[str]) -> list[Resource]:
 
 
 def accumulate(
-    root: Root, loader: Loader, stack: tuple[Path, ...], deprecations: list[str]
+    root: Root,
+    loader: Loader,
+    stack: tuple[Path, ...],
+    deprecations: list[str],
+    schema: patches.OpenAPISchema | None = None,
 ) -> Accumulated:
     kust = root.kustomization
+    schema = schema or patches.OpenAPISchema()
+    read_patch = _patch_reader(loader, root)
+    schema.configure(kust.openapi, read_patch, root.file, top=False)
     deprecations.extend(DEPRECATED[name] for name in kust.used_deprecated)
     log.debug("building %s", root.file)
     acc = Accumulated()
@@ -92,7 +101,7 @@ def accumulate(
                 _append(acc.resources, res, root, entry)
             continue
         sub_dir = loader.resolve_directory(root, entry, stack)
-        sub = accumulate(loader.load_root(sub_dir), loader, (*stack, sub_dir), deprecations)
+        sub = accumulate(loader.load_root(sub_dir), loader, (*stack, sub_dir), deprecations, schema)
         for res in sub.resources:
             _append(acc.resources, res, root, entry)
         acc.merge_config(root.file, sub.image_specs, sub.namespace_specs, sub.references)
@@ -113,11 +122,10 @@ def accumulate(
         path, text = loader.read_file(root, entry, "crds file")
         _check_openapi_definitions(load_kustomization_data(text, display(path)), display(path))
 
-    read_patch = _patch_reader(loader, root)
     patches.apply_patches_strategic_merge(
-        acc.resources, kust.patches_strategic_merge, read_patch, root.file
+        acc.resources, kust.patches_strategic_merge, read_patch, root.file, schema.table
     )
-    patches.apply_patches(acc.resources, kust.patches, read_patch, root.file)
+    patches.apply_patches(acc.resources, kust.patches, read_patch, root.file, schema.table)
     namespace.transform(acc.resources, kust.namespace, acc.namespace_specs)
     patches.apply_patches_json6902(acc.resources, kust.patches_json6902, read_patch, root.file)
     images.transform(acc.resources, kust.images, acc.image_specs)

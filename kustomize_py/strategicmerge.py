@@ -29,11 +29,151 @@ kyaml knows no other directive: ``$setElementOrder/…``, ``$retainKeys`` and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Final
 
 from kustomize_py.openapi_data import DEFINITIONS, RESOURCES
 
-__all__ = ["MergeError", "merge", "schema_for"]
+__all__ = ["BUILTIN", "MergeError", "SchemaTable", "build_table", "merge", "schema_for"]
+
+# field -> (definition of the value or of the list items, merge keys or None)
+Fields = Mapping[str, tuple[str | None, tuple[str, ...] | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaTable:
+    """What strategic merge reads from an OpenAPI schema: per definition, the fields that
+    lead to merge lists; and the definition of each ``apiVersion|kind``."""
+
+    definitions: Mapping[str, Fields]
+    resources: Mapping[str, str]
+
+
+BUILTIN: Final = SchemaTable(DEFINITIONS, RESOURCES)
+
+
+def _ref_name(schema: Any) -> str | None:
+    ref = schema.get("$ref") if isinstance(schema, dict) else None
+    return ref.split("#/definitions/", 1)[-1] if isinstance(ref, str) else None
+
+
+def _flatten(definitions: Mapping[str, Any]) -> dict[str, Any]:
+    """Name the inline object schemas (a property or list item with its own
+    ``properties``) as definitions of their own, referenced like the others."""
+    out: dict[str, Any] = {}
+
+    def inline(schema: Any) -> bool:
+        return (
+            isinstance(schema, dict)
+            and "$ref" not in schema
+            and (
+                isinstance(schema.get("properties"), dict)
+                or isinstance(schema.get("additionalProperties"), dict)
+            )
+        )
+
+    def visit(name: str, schema: dict[str, Any]) -> None:
+        schema = dict(schema)
+        props = dict(schema.get("properties") or {})
+        for field, raw in props.items():
+            if not isinstance(raw, dict):
+                continue
+            prop = dict(raw)
+            if inline(prop):
+                visit(f"{name}/{field}", prop)
+                extensions = {k: v for k, v in prop.items() if k.startswith("x-")}
+                prop = {**extensions, "$ref": f"#/definitions/{name}/{field}"}
+            elif isinstance(prop.get("items"), dict) and inline(prop["items"]):
+                visit(f"{name}/{field}[]", prop["items"])
+                prop["items"] = {"$ref": f"#/definitions/{name}/{field}[]"}
+            props[field] = prop
+        if props:
+            schema["properties"] = props
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, dict) and inline(extra):
+            visit(f"{name}/*", extra)
+            schema["additionalProperties"] = {"$ref": f"#/definitions/{name}/*"}
+        out[name] = schema
+
+    for name, schema in definitions.items():
+        if isinstance(schema, dict):
+            visit(name, schema)
+    return out
+
+
+def build_table(definitions: Mapping[str, Any], resources: Mapping[str, str]) -> SchemaTable:
+    """Reduce OpenAPI ``definitions`` to a :class:`SchemaTable`: keep the definitions from
+    which a list with a ``merge`` patch strategy is reachable (kyaml reads nothing else
+    when merging); ``resources`` maps ``apiVersion|kind`` to a definition name."""
+    definitions = _flatten(definitions)
+    edges: dict[str, dict[str, tuple[str | None, tuple[str, ...] | None]]] = {}
+    for name, schema in definitions.items():
+        if not isinstance(schema, dict):
+            continue
+        props = dict(schema.get("properties") or {})
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, dict):
+            props["*"] = extra
+        fields: dict[str, tuple[str | None, tuple[str, ...] | None]] = {}
+        for field, prop in props.items():
+            if not isinstance(prop, dict):
+                continue
+            keys: tuple[str, ...] | None = None
+            child = _ref_name(prop)
+            if prop.get("type") == "array":
+                child = _ref_name(prop.get("items"))
+                strategy = prop.get("x-kubernetes-patch-strategy")
+                if isinstance(strategy, str) and "merge" in strategy.split(","):
+                    mapkeys = prop.get("x-kubernetes-list-map-keys")
+                    key = prop.get("x-kubernetes-patch-merge-key")
+                    if isinstance(mapkeys, list) and mapkeys:
+                        keys = tuple(str(k) for k in mapkeys)
+                    else:
+                        keys = (key,) if isinstance(key, str) and key else ()
+                else:
+                    child = None  # replaced wholesale: its items are never walked
+            if child is not None or keys is not None:
+                fields[field] = (child, keys)
+        edges[name] = fields
+    interesting: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for name, fields in edges.items():
+            if name not in interesting and any(
+                k is not None or c in interesting for c, k in fields.values()
+            ):
+                interesting.add(name)
+                changed = True
+    table = {
+        name: {
+            f: (c if c in interesting else None, k)
+            for f, (c, k) in sorted(fields.items())
+            if k is not None or c in interesting
+        }
+        for name, fields in sorted(edges.items())
+        if name in interesting
+    }
+    kept = {key: d for key, d in sorted(resources.items()) if d in interesting}
+    return SchemaTable(table, kept)
+
+
+def table_from_openapi(document: Any) -> SchemaTable:
+    """A custom schema (the ``openapi: path:`` file): its definitions, resources named by
+    their ``x-kubernetes-group-version-kind`` extensions."""
+    definitions = document.get("definitions") if isinstance(document, dict) else None
+    if not isinstance(definitions, dict):
+        return build_table({}, {})
+    resources: dict[str, str] = {}
+    for name, schema in definitions.items():
+        gvks = schema.get("x-kubernetes-group-version-kind") if isinstance(schema, dict) else None
+        for gvk in gvks if isinstance(gvks, list) else ():
+            if not isinstance(gvk, dict):
+                continue
+            group, version, kind = (str(gvk.get(k) or "") for k in ("group", "version", "kind"))
+            resources[f"{group}/{version}|{kind}" if group else f"{version}|{kind}"] = name
+    return build_table(definitions, resources)
 
 
 class MergeError(Exception):
@@ -54,21 +194,22 @@ DIRECTIVE = "$patch"
 Schema = str | None
 
 
-def schema_for(api_version: Any, kind: Any) -> Schema:
+def schema_for(api_version: Any, kind: Any, t: SchemaTable = BUILTIN) -> Schema:
     """The definition of a built-in type, as kyaml's SchemaForResourceType finds it."""
     if not isinstance(api_version, str) or not isinstance(kind, str):
         return None
     if not api_version or not kind:
         return None
-    return RESOURCES.get(f"{api_version}|{kind}")
+    return t.resources.get(f"{api_version}|{kind}")
 
 
-def merge(dest: Any, patch: Any) -> Any:
+def merge(dest: Any, patch: Any, table: SchemaTable = BUILTIN) -> Any:
     """Merge ``patch`` into ``dest`` (both consumed: pass copies); return the result.
 
-    ``MISSING`` is returned when the patch deletes the whole object.
+    ``MISSING`` is returned when the patch deletes the whole object. ``table``: the
+    schema's merge keys (kustomize's built-in schema unless an ``openapi:`` field says).
     """
-    result = _walk(dest, patch, None)
+    result = _walk(dest, patch, None, table)
     return MISSING if result is MISSING or result is None else result
 
 
@@ -84,13 +225,13 @@ def _kind(value: Any) -> str:
     return "ScalarNode"
 
 
-def _walk(dest: Any, origin: Any, schema: Schema) -> Any:
+def _walk(dest: Any, origin: Any, schema: Schema, t: SchemaTable) -> Any:
     if origin is MISSING:
         return dest  # what the patch does not mention stays as it is (nulls too)
-    schema = _schema(dest, origin, schema)
+    schema = _schema(dest, origin, schema, t)
     first = next((v for v in (dest, origin) if not _is_null(v)), MISSING)
     if first is MISSING:
-        return _walk_map(dest, origin, schema)
+        return _walk_map(dest, origin, schema, t)
     kind = _kind(first)
     for value in (dest, origin):
         if not _is_null(value) and _kind(value) != kind:
@@ -99,31 +240,31 @@ def _walk(dest: Any, origin: Any, schema: Schema) -> Any:
                 f"node contents:\n{_short(value)}"
             )
     if kind == "MappingNode":
-        return _walk_map(dest, origin, schema)
+        return _walk_map(dest, origin, schema, t)
     if kind == "SequenceNode":
         if schema is not None and _list_keys(schema) is not None:
-            return _walk_associative(dest, origin, schema)
+            return _walk_associative(dest, origin, schema, t)
         return origin if origin is not MISSING else dest
     return origin if origin is not MISSING else dest
 
 
-def _schema(dest: Any, origin: Any, schema: Schema) -> Schema:
+def _schema(dest: Any, origin: Any, schema: Schema, t: SchemaTable) -> Schema:
     """kyaml's GetSchema: the given one, else a built-in type named by the node itself."""
     if schema is not None:
         return schema
     for value in (dest, origin):
         if isinstance(value, dict) and "kind" in value and "apiVersion" in value:
-            found = schema_for(value.get("apiVersion"), value.get("kind"))
+            found = schema_for(value.get("apiVersion"), value.get("kind"), t)
             if found is not None:
                 return found
     return None
 
 
 # A list's schema is encoded as "[]" + (keys joined by NUL) + "|" + item definition.
-def _field(schema: Schema, key: str) -> Schema:
+def _field(schema: Schema, key: str, t: SchemaTable) -> Schema:
     if schema is None or schema.startswith("[]"):
         return None
-    fields = DEFINITIONS.get(schema)
+    fields = t.definitions.get(schema)
     if not fields:
         return None
     entry = fields.get(key) or fields.get("*")
@@ -174,7 +315,7 @@ def _list_directive(origin: Any) -> str:
     return text
 
 
-def _walk_map(dest: Any, origin: Any, schema: Schema) -> Any:
+def _walk_map(dest: Any, origin: Any, schema: Schema, t: SchemaTable) -> Any:
     if _is_null(dest):
         try:
             directive = _directive(origin)
@@ -197,7 +338,7 @@ def _walk_map(dest: Any, origin: Any, schema: Schema) -> Any:
         return dest
     source = origin if isinstance(origin, dict) else {}
     for key in sorted(source, key=str):  # fields only in dest stay as they are
-        value = _walk(dest.get(key, MISSING), source[key], _field(schema, key))
+        value = _walk(dest.get(key, MISSING), source[key], _field(schema, key, t), t)
         if _is_null(value):
             dest.pop(key, None)
         else:
@@ -336,7 +477,7 @@ def _row(item: Any, keys: tuple[str, ...]) -> list[str]:
     return out
 
 
-def _walk_associative(dest: Any, origin: Any, schema: str) -> Any:
+def _walk_associative(dest: Any, origin: Any, schema: str, t: SchemaTable) -> Any:
     # VisitList for an associative list: a list the resource lacks is added as the
     # patch wrote it; otherwise a ``{$patch: ...}`` element directs the whole list.
     if _is_null(dest):
@@ -384,6 +525,7 @@ def _walk_associative(dest: Any, origin: Any, schema: str) -> Any:
             _find(dest, find_keys, find_values),
             _find(origin, find_keys, find_values),
             item_schema,
+            t,
         )
         if _is_null(val) or val == {}:
             _set_element(dest, MISSING, valid_keys, valid_values)

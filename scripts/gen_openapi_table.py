@@ -28,63 +28,16 @@ def load_bundle() -> dict[str, Any]:
     return dict(bundle)
 
 
-def ref_name(schema: dict[str, Any]) -> str | None:
-    ref = schema.get("$ref")
-    return ref.rsplit("/", 1)[1] if isinstance(ref, str) else None
-
-
 def build(bundle: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-    defs: dict[str, Any] = bundle["definitions"]
-    # field -> (definition of the value or of the list items, merge keys or None)
-    edges: dict[str, dict[str, tuple[str | None, tuple[str, ...] | None]]] = {}
-    for name, schema in defs.items():
-        fields: dict[str, tuple[str | None, tuple[str, ...] | None]] = {}
-        props = dict(schema.get("properties") or {})
-        extra = schema.get("additionalProperties")
-        if isinstance(extra, dict):
-            props["*"] = extra
-        for field, prop in props.items():
-            keys: tuple[str, ...] | None = None
-            child = ref_name(prop)
-            if prop.get("type") == "array":
-                child = ref_name(prop.get("items") or {})
-                strategy = prop.get("x-kubernetes-patch-strategy")
-                if strategy and "merge" in strategy.split(","):
-                    mapkeys = prop.get("x-kubernetes-list-map-keys")
-                    key = prop.get("x-kubernetes-patch-merge-key")
-                    keys = tuple(mapkeys) if mapkeys else ((key,) if key else ())
-                else:
-                    child = None  # replaced wholesale: its items are never walked
-            if child is not None or keys is not None:
-                fields[field] = (child, keys)
-        edges[name] = fields
+    from kustomize_py.strategicmerge import build_table
 
-    # Keep only definitions from which a merge list is reachable.
-    interesting: set[str] = set()
-    changed = True
-    while changed:
-        changed = False
-        for name, fields in edges.items():
-            if name in interesting:
-                continue
-            if any(k is not None or c in interesting for c, k in fields.values()):
-                interesting.add(name)
-                changed = True
-    table = {
-        name: {
-            f: (c if c in interesting else None, k)
-            for f, (c, k) in sorted(fields.items())
-            if k is not None or c in interesting
-        }
-        for name, fields in sorted(edges.items())
-        if name in interesting
-    }
     resources = {
         f"{r['apiVersion']}|{r['kind']}": r["definition"]
         for r in bundle["resources"]
-        if r.get("definition") in interesting
+        if r.get("definition")
     }
-    return table, dict(sorted(resources.items()))
+    table = build_table(bundle["definitions"], resources)
+    return dict(table.definitions), dict(table.resources)
 
 
 def main() -> None:

@@ -24,7 +24,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import assert_matches_reference, require_reference
 
-pytestmark = pytest.mark.reference
+pytestmark = [
+    pytest.mark.reference,
+    pytest.mark.filterwarnings("ignore::kustomize_py.KustomizeDeprecationWarning"),
+]
 
 require_reference()
 

@@ -27,11 +27,19 @@ from kustomize_py.goregex import translate
 from kustomize_py.loader import resources_from_text
 from kustomize_py.model import Patch, Selector
 from kustomize_py.resource import ResId, ResMap, Resource
-from kustomize_py.strategicmerge import MISSING, MergeError, merge
+from kustomize_py.strategicmerge import (
+    BUILTIN,
+    MISSING,
+    MergeError,
+    SchemaTable,
+    merge,
+    table_from_openapi,
+)
 from kustomize_py.yaml_load import load_kustomization_data
 
 __all__ = [
     "LoadedPatch",
+    "OpenAPISchema",
     "apply_json6902",
     "apply_patches",
     "apply_strategic_merge",
@@ -280,14 +288,14 @@ def _find_by_id(resources: ResMap, rid: ResId, origin: str) -> Resource:
     return found[0]
 
 
-def _apply_one(res: Resource, patch: Resource, loaded: LoadedPatch) -> bool:
+def _apply_one(res: Resource, patch: Resource, loaded: LoadedPatch, table: SchemaTable) -> bool:
     """Merge ``patch`` into ``res``; False when the patch deleted the resource."""
     meta = res.metadata
     name, namespace, kind = meta.get("name"), meta.get("namespace"), res.data.get("kind")
     if loaded.allow_name_change or loaded.allow_kind_change:
         res.store_previous_id()
     try:
-        result = merge(res.data, copy.deepcopy(patch.data))
+        result = merge(res.data, copy.deepcopy(patch.data), table)
     except MergeError as err:
         raise TransformError(f"applying the patch to {res.id}: {err}", loaded.origin) from None
     if result is MISSING or not result:
@@ -350,7 +358,9 @@ def _annotations_as_strings(meta: dict[str, Any]) -> None:
                 annotations[key] = _label_text(value)
 
 
-def apply_strategic_merge(resources: ResMap, loaded: LoadedPatch) -> None:
+def apply_strategic_merge(
+    resources: ResMap, loaded: LoadedPatch, table: SchemaTable = BUILTIN
+) -> None:
     """Apply a strategic-merge patch (each of its documents in turn)."""
     for patch in loaded.strategic:
         if loaded.target is None:
@@ -364,7 +374,7 @@ def apply_strategic_merge(resources: ResMap, loaded: LoadedPatch) -> None:
                 doc = patch
                 if loaded.target is not None or loaded.via_resmap:
                     doc = Resource(_resmap_copy(patch.data, res.data), patch.origin)
-                if not _apply_one(res, doc, loaded):
+                if not _apply_one(res, doc, loaded, table):
                     continue
             kept.append(res)
         fresh = ResMap()
@@ -430,27 +440,96 @@ def _replace_missing_as_add(doc: Any, op: dict[str, Any]) -> dict[str, Any]:
     return op
 
 
+# -- the openapi field -------------------------------------------------------------
+
+BUILTIN_VERSIONS = frozenset({"v1.21.2"})
+
+
+@dataclass(slots=True)
+class OpenAPISchema:
+    """kustomize's schema choice for one build (the ``openapi:`` field).
+
+    kustomize keeps one global schema: the top-level kustomization sets it (or resets it
+    to the built-in one); otherwise the first kustomization met with an ``openapi:``
+    field does, and later ones are ignored. A custom schema (``path``) replaces the
+    built-in Kubernetes schema entirely.
+    """
+
+    table: SchemaTable = BUILTIN
+    is_set: bool = False
+
+    def configure(
+        self, openapi: Sequence[tuple[str, str]], read: Reader, where: str, *, top: bool
+    ) -> None:
+        fields = dict(openapi)
+        text: str | None = None
+        origin = where
+        if "path" in fields:
+            text, origin = read(fields["path"])  # read (and checked) even when unused
+        if self.is_set and not top:
+            return
+        if text is not None:
+            if "version" in fields:
+                raise TransformError(
+                    "openapi: builtin version and custom schema provided, cannot use both",
+                    where,
+                )
+            self.table = _custom_table(text, origin)
+            self.is_set = True
+            return
+        version = fields.get("version", "")
+        if not version:
+            if top:
+                self.table, self.is_set = BUILTIN, False
+            return
+        if version not in BUILTIN_VERSIONS:
+            raise TransformError(
+                f"openapi: the specified OpenAPI version {version!r} is not built in "
+                f"(built in: {', '.join(sorted(BUILTIN_VERSIONS))})",
+                where,
+            )
+        self.table, self.is_set = BUILTIN, True
+
+
+def _custom_table(text: str, origin: str) -> SchemaTable:
+    try:
+        document = json.loads(text) if text[:1] == "{" else load_kustomization_data(text, origin)
+    except (ValueError, KustomizeError) as err:
+        raise TransformError(f"invalid schema file: {err}", origin) from None
+    return table_from_openapi(document)
+
+
 # -- the kustomization fields ------------------------------------------------------
 
 
-def apply_patches(resources: ResMap, patches: Sequence[Patch], read: Reader, where: str) -> None:
+def apply_patches(
+    resources: ResMap,
+    patches: Sequence[Patch],
+    read: Reader,
+    where: str,
+    table: SchemaTable = BUILTIN,
+) -> None:
     """The ``patches:`` field: each entry in order (kustomize's PatchTransformer)."""
     loaded = [load_patch(entry, read, where) for entry in patches]
     for patch in loaded:
         if patch.operations is not None:
             apply_json6902(resources, patch, required=False, store_previous=True)
         else:
-            apply_strategic_merge(resources, patch)
+            apply_strategic_merge(resources, patch, table)
 
 
 def apply_patches_strategic_merge(
-    resources: ResMap, entries: Sequence[str], read: Reader, where: str
+    resources: ResMap,
+    entries: Sequence[str],
+    read: Reader,
+    where: str,
+    table: SchemaTable = BUILTIN,
 ) -> None:
     """The deprecated ``patchesStrategicMerge:`` field."""
     if not entries:
         return
     for patch in load_strategic_merge(entries, read, where):
-        apply_strategic_merge(resources, patch)
+        apply_strategic_merge(resources, patch, table)
 
 
 def apply_patches_json6902(
