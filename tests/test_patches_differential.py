@@ -193,3 +193,73 @@ def test_strategic_merge_matches_reference(
             "resources:\n- resource.yaml\n" + kust, encoding="utf-8"
         )
         assert_matches_reference(root, f"resource: {resource}\npatch: {patch}\nvia: {how}")
+
+
+# -- JSON 6902 ---------------------------------------------------------------------
+
+PATHS = st.sampled_from(
+    (
+        "/data/a",
+        "/data/b",
+        "/data/missing",
+        "/data",
+        "/metadata/labels",
+        "/metadata/labels/x",
+        "/metadata/annotations/k~1v",
+        "/spec/list/0",
+        "/spec/list/1",
+        "/spec/list/-",
+        "/spec/list/9",
+        "/spec/list",
+        "/spec/nested/deep/x",
+        "/spec/nested",
+        "/kind",
+        "/metadata/name",
+    )
+)
+VALUES = st.one_of(
+    WORDS,
+    st.integers(-1, 3),
+    st.booleans(),
+    st.none(),
+    st.just({"k": "v"}),
+    st.just(["p", "q"]),
+)
+
+
+@st.composite
+def operation(draw: st.DrawFn) -> dict[str, Any]:
+    op = draw(st.sampled_from(("add", "remove", "replace", "test", "move", "copy")))
+    out: dict[str, Any] = {"op": op, "path": draw(PATHS)}
+    if op in ("add", "replace", "test"):
+        out["value"] = draw(VALUES)
+    if op in ("move", "copy"):
+        out["from"] = draw(PATHS)
+    return out
+
+
+@settings(
+    max_examples=int(os.environ.get("PATCH_FUZZ_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(st.lists(operation(), min_size=1, max_size=3), st.booleans())
+def test_json6902_matches_reference(ops: list[dict[str, Any]], deprecated: bool) -> None:
+    resource = {
+        "apiVersion": "example.com/v1",
+        "kind": "Thing",
+        "metadata": {"name": "t", "labels": {"x": "1"}},
+        "data": {"a": "1", "b": 2},
+        "spec": {"list": ["e0", "e1"], "nested": {"deep": {"x": True}}},
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "resource.yaml").write_text(json.dumps(resource), encoding="utf-8")
+        (root / "ops.json").write_text(json.dumps(ops), encoding="utf-8")
+        field = "patchesJson6902" if deprecated else "patches"
+        (root / "kustomization.yaml").write_text(
+            f"resources:\n- resource.yaml\n{field}:\n- path: ops.json\n"
+            "  target:\n    kind: Thing\n    name: t\n",
+            encoding="utf-8",
+        )
+        assert_matches_reference(root, f"ops: {ops}\nvia: {field}")

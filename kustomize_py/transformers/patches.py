@@ -304,7 +304,7 @@ def _apply_one(res: Resource, patch: Resource, loaded: LoadedPatch, table: Schem
     if not loaded.allow_kind_change:
         res.data["kind"] = kind
     meta = res.metadata
-    _annotations_as_strings(meta)
+    _annotations_as_strings(meta.get("annotations"))
     if not loaded.allow_name_change:
         meta["name"] = name
     if namespace is None or namespace == "":
@@ -349,9 +349,8 @@ def _resmap_copy(patch: dict[str, Any], target: dict[str, Any]) -> dict[str, Any
     return data
 
 
-def _annotations_as_strings(meta: dict[str, Any]) -> None:
+def _annotations_as_strings(annotations: Any) -> None:
     """kustomize keeps annotations as a string map: a patched-in ``5`` is "5"."""
-    annotations = meta.get("annotations")
     if isinstance(annotations, dict):
         for key, value in annotations.items():
             if not isinstance(value, str):
@@ -400,20 +399,55 @@ def apply_json6902(
     for res in targets:
         if store_previous:
             res.store_previous_id()
+        internal = _internal_annotations(res)
+        if internal:
+            before = res.metadata
+            if not isinstance(before.get("annotations"), dict):
+                before["annotations"] = {}
+            before["annotations"].update(internal)
         res.data = _json_patch(res.data, loaded.operations or (), res, loaded.origin)
-        _annotations_as_strings(res.metadata)
+        after = res.data.get("metadata")
+        annotations = after.get("annotations") if isinstance(after, dict) else None
+        if isinstance(annotations, dict):
+            for key in internal:
+                annotations.pop(key, None)
+            _annotations_as_strings(annotations)
     resources.reindex()
+
+
+_INTERNAL = "internal.config.kubernetes.io/"
+
+
+def _internal_annotations(res: Resource) -> dict[str, str]:
+    """The bookkeeping annotations kustomize keeps on a renamed resource, which a JSON
+    patch sees (and may copy) because it works on the resource's full JSON."""
+    if not res.previous_ids:
+        return {}
+    return {
+        _INTERNAL + "previousKinds": ",".join(i.kind for i in res.previous_ids),
+        _INTERNAL + "previousNames": ",".join(i.name for i in res.previous_ids),
+        _INTERNAL + "previousNamespaces": ",".join(
+            _effective_namespace(i) for i in res.previous_ids
+        ),
+    }
 
 
 def _json_patch(
     doc: dict[str, Any], operations: Sequence[dict[str, Any]], res: Resource, origin: str
 ) -> dict[str, Any]:
-    """RFC 6902 with evanphx/json-patch's quirk: ``replace`` of a missing object key adds it."""
+    """RFC 6902 with evanphx/json-patch v4's quirks: ``replace`` of a missing object key
+    adds it, ``copy`` from a missing object key copies null, ``test`` of a missing object
+    key against null passes."""
     result: Any = doc
     for op in operations:
         step = dict(op)
-        if step.get("op") == "replace" and isinstance(step.get("path"), str):
+        kind = step.get("op")
+        if kind == "replace" and isinstance(step.get("path"), str):
             step = _replace_missing_as_add(result, step)
+        if kind == "copy" and _missing_key(result, step.get("from")):
+            step = {"op": "add", "path": step.get("path"), "value": None}
+        if kind == "test" and step.get("value") is None and _missing_key(result, step.get("path")):
+            continue
         try:
             result = jsonpatch.JsonPatch([step]).apply(result, in_place=True)
         except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as err:
@@ -426,7 +460,28 @@ def _json_patch(
             ) from None
     if not isinstance(result, dict):
         raise TransformError(f"the JSON patch made {res.id} something else than an object", origin)
+    if _blank(result.get("kind")):
+        raise TransformError(f"the JSON patch left {res.id} without a kind", origin)
+    meta = result.get("metadata")
+    if not isinstance(meta, dict) or _blank(meta.get("name")):
+        raise TransformError(f"the JSON patch left {res.id} without metadata.name", origin)
     return result
+
+
+def _blank(value: Any) -> bool:
+    """No usable scalar (kustomize reads kind and name as strings)."""
+    return value is None or value == "" or isinstance(value, dict | list)
+
+
+def _missing_key(doc: Any, path: Any) -> bool:
+    """``path`` names an absent key of an existing object."""
+    if not isinstance(path, str):
+        return False
+    try:
+        parent, last = jsonpointer.JsonPointer(path).to_last(doc)
+    except jsonpointer.JsonPointerException:
+        return False
+    return isinstance(parent, dict) and last not in parent
 
 
 def _replace_missing_as_add(doc: Any, op: dict[str, Any]) -> dict[str, Any]:
