@@ -1,4 +1,4 @@
-"""Differential fuzzing of strategic-merge patches against the reference kustomize.
+"""Differential fuzzing of strategic-merge and JSON 6902 patches against the reference.
 
 hypothesis generates a Deployment (containers with env, ports, args, volume mounts;
 volumes; labels; finalizers) or a custom resource with lists of named items, and a
@@ -7,6 +7,10 @@ strategic-merge patch over it: elements that exist or not, ``$patch: delete`` /
 lists, added fields, an occasional wrong node kind. The patch is applied through
 ``patches:`` (by id or with a ``target``) or ``patchesStrategicMerge:``; both
 implementations must print the same bytes, or both fail.
+
+A second test applies 1-3 random JSON 6902 operations (add, remove, replace, test,
+move, copy over present, missing and out-of-range paths) through ``patches:`` or
+``patchesJson6902:``. ``PATCH_FUZZ_EXAMPLES`` sets the number of examples (60).
 
 Files are written as JSON (valid YAML), so YAML typing rules stay out of the way.
 """
