@@ -268,9 +268,9 @@ def _copy_tree(node: Any) -> Any:
     return node
 
 
-def resources_from_text(text: str, origin: str) -> list[Resource]:
+def resources_from_text(text: str, origin: str, *, patch: bool = False) -> list[Resource]:
     """Parse a resource file; ``List`` items follow the file's other documents."""
-    documents = load_resource_documents(text, origin)
+    documents = load_resource_documents(text, origin, patch=patch)
     plain: list[Resource] = []
     listed: list[Resource] = []
     for number, doc in enumerate(documents, 1):

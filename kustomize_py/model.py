@@ -24,6 +24,8 @@ __all__ = [
     "GeneratorOptions",
     "Image",
     "Kustomization",
+    "Patch",
+    "Selector",
     "SortOptions",
     "decode_kustomization",
     "decode_struct",
@@ -89,6 +91,30 @@ class GeneratorArgs:
 
 
 @dataclass(frozen=True, slots=True)
+class Selector:
+    """A patch target: regular expressions for the id fields, Kubernetes selectors."""
+
+    group: str = ""
+    version: str = ""
+    kind: str = ""
+    name: str = ""
+    namespace: str = ""
+    label_selector: str = ""
+    annotation_selector: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Patch:
+    """One ``patches:`` (or ``patchesJson6902:``) entry: a file ``path`` or inline text."""
+
+    path: str = ""
+    patch: str = ""
+    target: Selector | None = None
+    allow_name_change: bool = False
+    allow_kind_change: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class SortOptions:
     order: str
     order_first: tuple[str, ...] | None = None
@@ -109,6 +135,9 @@ class Kustomization:
     config_map_generator: tuple[GeneratorArgs, ...] = ()
     secret_generator: tuple[GeneratorArgs, ...] = ()
     generator_options: GeneratorOptions | None = None
+    patches_strategic_merge: tuple[str, ...] = ()
+    patches: tuple[Patch, ...] = ()
+    patches_json6902: tuple[Patch, ...] = ()
     used_deprecated: tuple[str, ...] = ()
     components: tuple[str, ...] = ()
     generators: tuple[str, ...] = ()
@@ -166,6 +195,9 @@ STRUCTS: dict[str, dict[str, Type]] = {
         "configMapGenerator": ("list", "ConfigMapArgs"),
         "secretGenerator": ("list", "SecretArgs"),
         "generatorOptions": "GeneratorOptions",
+        "patchesStrategicMerge": ("list", "str"),
+        "patches": ("list", "Patch"),
+        "patchesJson6902": ("list", "Patch"),
         # Fields kustomize has and kustomize-py does not implement yet: typed "any",
         # then refused with a clear message when they hold anything.
         "namePrefix": "any",
@@ -173,9 +205,6 @@ STRUCTS: dict[str, dict[str, Type]] = {
         "commonLabels": "any",
         "labels": "any",
         "commonAnnotations": "any",
-        "patchesStrategicMerge": "any",
-        "patchesJson6902": "any",
-        "patches": "any",
         "replacements": "any",
         "replicas": "any",
         "vars": "any",
@@ -236,6 +265,21 @@ STRUCTS: dict[str, dict[str, Type]] = {
         "annotations": ("map", "str"),
         "disableNameSuffixHash": "bool",
         "immutable": "bool",
+    },
+    "Patch": {
+        "path": "str",
+        "patch": "str",
+        "target": "Selector",
+        "options": ("map", "bool"),
+    },
+    "Selector": {
+        "group": "str",
+        "version": "str",
+        "kind": "str",
+        "name": "str",
+        "namespace": "str",
+        "labelSelector": "str",
+        "annotationSelector": "str",
     },
     "SortOptions": {"order": "str", "legacySortOptions": "LegacySortOptions"},
     "LegacySortOptions": {"orderFirst": ("list", "str"), "orderLast": ("list", "str")},
@@ -501,6 +545,13 @@ def decode_kustomization(data: Any, path: str, text: str) -> Kustomization:
             generator_args("Secret", g) for g in raw.get("secretGenerator") or ()
         ),
         generator_options=generator_options(raw.get("generatorOptions")),
+        patches_strategic_merge=tuple(
+            p for p in raw.get("patchesStrategicMerge") or () if p is not None
+        ),
+        patches=tuple(_patch(p) for p in raw.get("patches") or () if p is not None),
+        patches_json6902=tuple(
+            _patch(p) for p in raw.get("patchesJson6902") or () if p is not None
+        ),
         used_deprecated=tuple(f for f in DEPRECATED if raw.get(f) is not None),
         components=tuple(raw.get("components") or ()),
         generators=tuple(raw.get("generators") or ()),
@@ -594,6 +645,31 @@ def generator_args(kind: str, raw: dict[str, Any] | None) -> GeneratorArgs:
 
 def _strings(raw: list[str | None] | None) -> tuple[str, ...]:
     return tuple(s or "" for s in raw or ())  # Go decodes a null list item as ""
+
+
+def _patch(raw: dict[str, Any]) -> Patch:
+    target = raw.get("target")
+    options = raw.get("options") or {}
+    return Patch(
+        path=raw.get("path") or "",
+        patch=raw.get("patch") or "",
+        target=None if target is None else selector(target),
+        allow_name_change=bool(options.get("allowNameChange")),
+        allow_kind_change=bool(options.get("allowKindChange")),
+    )
+
+
+def selector(raw: dict[str, Any]) -> Selector:
+    """A ``Selector`` from its decoded mapping (``decode_struct(..., "Selector")``)."""
+    return Selector(
+        group=raw.get("group") or "",
+        version=raw.get("version") or "",
+        kind=raw.get("kind") or "",
+        name=raw.get("name") or "",
+        namespace=raw.get("namespace") or "",
+        label_selector=raw.get("labelSelector") or "",
+        annotation_selector=raw.get("annotationSelector") or "",
+    )
 
 
 def _sort_options(raw: dict[str, Any], decoder: _Decoder) -> SortOptions:

@@ -24,7 +24,7 @@ from kustomize_py.loader import Loader, Root, display
 from kustomize_py.model import COMPONENT, DEPRECATED, FieldSpec, decode_struct, field_specs
 from kustomize_py.resource import ResMap, Resource
 from kustomize_py.sort import legacy_sorted
-from kustomize_py.transformers import images, namereference, namespace
+from kustomize_py.transformers import images, namereference, namespace, patches
 from kustomize_py.yaml_load import load_kustomization_data
 
 __all__ = ["run"]
@@ -71,8 +71,15 @@ def run(path: Path, loader: Loader, deprecations: list[str]) -> list[Resource]:
     # buildMetadata: the top-level list applies to the whole build; any value turns on
     # provenance tracking (origin "" = paths relative to the top directory).
     build_metadata = root.kustomization.build_metadata
+    schema = patches.OpenAPISchema()
+    schema.configure(root.kustomization.openapi, _patch_reader(loader, root), root.file, top=True)
     acc = accumulate(
-        root, loader, (root.directory,), deprecations, origin="" if build_metadata else None
+        root,
+        loader,
+        (root.directory,),
+        deprecations,
+        origin="" if build_metadata else None,
+        schema=schema,
     )
     generators.add_hash_suffixes(acc.resources)
     acc.resources.reindex()
@@ -104,6 +111,7 @@ def accumulate(
     *,
     into: Accumulated | None = None,
     origin: str | None = None,
+    schema: patches.OpenAPISchema | None = None,
 ) -> Accumulated:
     """Apply one kustomization (or component) directory: kustomize's accumulateTarget.
 
@@ -114,6 +122,9 @@ def accumulate(
     provenance, else None.
     """
     kust = root.kustomization
+    schema = schema or patches.OpenAPISchema()
+    read_patch = _patch_reader(loader, root)
+    schema.configure(kust.openapi, read_patch, root.file, top=False)
     deprecations.extend(DEPRECATED[name] for name in kust.used_deprecated)
     log.debug("building %s", root.file)
     acc = Accumulated() if into is None else into
@@ -134,6 +145,7 @@ def accumulate(
             loader,
             (*stack, sub_root.directory),
             deprecations,
+            schema=schema,
             origin=None if origin is None else go_path_join(origin, entry),
         )
         for res in sub.resources:
@@ -168,7 +180,7 @@ def accumulate(
 
     # Generators: configMapGenerator, secretGenerator, then the `generators:` plugins.
     ctx = plugins.PluginContext(root, loader)
-    here = _Here(root, loader, stack, deprecations, origin)
+    here = _Here(root, loader, stack, deprecations, origin, schema)
     index = None
     for plugin in _plugin_configs(here, kust.generators):
         generated = plugins.run_generator(plugin, ctx)
@@ -189,6 +201,7 @@ def accumulate(
             (*stack, comp_root.directory),
             deprecations,
             into=acc,
+            schema=schema,
             origin=None if origin is None else go_path_join(origin, entry),
         )
 
@@ -199,8 +212,21 @@ def accumulate(
     # LabelTransformer 1 per labels entry + 1 for commonLabels (even empty) when either
     # is set, Annotations 1 if set, PatchJson6902 / ReplicaCount / ImageTag 1 per entry,
     # ReplacementTransformer 1 if any.
+    patches.apply_patches_strategic_merge(
+        acc.resources, kust.patches_strategic_merge, read_patch, root.file, schema.table
+    )
+    _ran(
+        acc,
+        kust_origin,
+        "PatchStrategicMergeTransformer",
+        min(1, len(kust.patches_strategic_merge)),
+    )
+    patches.apply_patches(acc.resources, kust.patches, read_patch, root.file, schema.table)
+    _ran(acc, kust_origin, "PatchTransformer", len(kust.patches))
     namespace.transform(acc.resources, kust.namespace, acc.namespace_specs)
     _ran(acc, kust_origin, "NamespaceTransformer", 1 if kust.namespace else 0)
+    patches.apply_patches_json6902(acc.resources, kust.patches_json6902, read_patch, root.file)
+    _ran(acc, kust_origin, "PatchJson6902Transformer", len(kust.patches_json6902))
     images.transform(acc.resources, kust.images, acc.image_specs)
     _ran(acc, kust_origin, "ImageTagTransformer", len(kust.images))
     acc.resources.reindex()
@@ -281,6 +307,7 @@ class _Here:
     stack: tuple[Path, ...]
     deprecations: list[str]
     origin: str | None
+    schema: patches.OpenAPISchema
 
 
 def _plugin_configs(here: _Here, entries: tuple[str, ...]) -> list[plugins.PluginConfig]:
@@ -291,10 +318,20 @@ def _plugin_configs(here: _Here, entries: tuple[str, ...]) -> list[plugins.Plugi
         sub_root = _load_sub_root(here.root, here.loader, entry, here.stack, "plugin config")
         stack = (*here.stack, sub_root.directory)
         return list(
-            accumulate(sub_root, here.loader, stack, here.deprecations, origin=origin).resources
+            accumulate(
+                sub_root, here.loader, stack, here.deprecations, origin=origin, schema=here.schema
+            ).resources
         )
 
     return plugins.load_configs(entries, here.root, here.loader, here.origin, build_directory)
+
+
+def _patch_reader(loader: Loader, root: Root) -> patches.Reader:
+    def read(entry: str) -> tuple[str, str]:
+        path, text = loader.read_file(root, entry, "patch file")
+        return text, display(path)
+
+    return read
 
 
 def _check_openapi_definitions(data: Any, origin: str) -> None:

@@ -386,13 +386,9 @@ def run_validator(config: PluginConfig, resources: ResMap, ctx: PluginContext) -
         )
 
 
-# The one OpenAPI schema version built into kustomize (and its default).
-_OPENAPI_VERSION = "v1.21.2"
-
-
 def refuse_unsupported(root: Root) -> None:
-    """Fields whose work needs a program kustomize-py does not run (helm) or data it
-    does not have (custom OpenAPI schemas): refused, never silently ignored."""
+    """Fields whose work needs a program kustomize-py does not run (helm): refused,
+    never silently ignored."""
     kust = root.kustomization
     if kust.helm_charts:
         raise KustomizationError(
@@ -401,21 +397,4 @@ def refuse_unsupported(root: Root) -> None:
             "chart to a file and list it under resources",
             root.file,
             root.line_of("helmCharts") or root.line_of("helmChartInflationGenerator"),
-        )
-    openapi = dict(kust.openapi)
-    if openapi.get("path"):
-        raise KustomizationError(
-            "openapi.path is not supported by kustomize-py: a custom OpenAPI schema changes "
-            "how kustomize merges and scopes resources, and kustomize-py has only the "
-            f"built-in one (Kubernetes {_OPENAPI_VERSION})",
-            root.file,
-            root.line_of("path"),
-        )
-    version = openapi.get("version")
-    if version and version != _OPENAPI_VERSION:
-        raise KustomizationError(
-            f"openapi.version {version!r}: the specified OpenAPI version is not built in "
-            f"(kustomize has only {_OPENAPI_VERSION}, its default)",
-            root.file,
-            root.line_of("version"),
         )

@@ -513,20 +513,21 @@ def _json_key(value: Any) -> str:
     return str(value)
 
 
-def load_resource_documents(text: str, path: str) -> list[Any]:
+def load_resource_documents(text: str, path: str, *, patch: bool = False) -> list[Any]:
     """Parse a (multi-document) resource file; empty and comment-only documents are skipped.
 
     Every other document is returned, even a bare scalar or a list, so the caller can
     reject it with kustomize's message. Duplicate keys are an error (goyaml.v3), merge keys
     ``<<`` are applied (explicit keys win, then earlier merge sources), aliases are
-    expanded into independent copies.
+    expanded into independent copies. ``patch``: a patch's documents, whose annotations
+    are plain data (a ``null`` in them deletes an annotation).
     """
     converter = _Converter(path, v2=False)
     docs: list[Any] = []
     for node in _compose_all(text, path):
         if isinstance(node, ScalarNode) and node.tag == _PLAIN and node.value == "":
             continue
-        docs.append(converter.convert_resource(node))
+        docs.append(converter.convert(node) if patch else converter.convert_resource(node))
     return docs
 
 
