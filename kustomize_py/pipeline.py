@@ -179,7 +179,7 @@ def accumulate(
     )
 
     # Generators: configMapGenerator, secretGenerator, then the `generators:` plugins.
-    ctx = plugins.PluginContext(root, loader)
+    ctx = plugins.PluginContext(root, loader, schema.table)
     here = _Here(root, loader, stack, deprecations, origin, schema)
     index = None
     for plugin in _plugin_configs(here, kust.generators):

@@ -25,9 +25,10 @@ from typing import Any
 from kustomize_py.buildmetadata import ORIGIN_ANNOTATION, Origin, go_path_join
 from kustomize_py.errors import KustomizationError, KustomizeError, ParseError, TransformError
 from kustomize_py.loader import Loader, Root, display, resources_from_text
-from kustomize_py.model import Image, Type, decode_struct, field_specs
+from kustomize_py.model import Image, Patch, Type, decode_struct, field_specs, selector
 from kustomize_py.resource import ResId, ResMap, Resource
-from kustomize_py.transformers import images, namespace
+from kustomize_py.strategicmerge import BUILTIN, SchemaTable
+from kustomize_py.transformers import images, namespace, patches
 from kustomize_py.yaml_load import load_kustomization_data
 
 __all__ = [
@@ -131,6 +132,13 @@ class PluginContext:
 
     root: Root
     loader: Loader
+    # The build's OpenAPI schema (merge keys for strategic-merge patches); None: built in.
+    schema: SchemaTable | None = None
+
+    def read_patch(self, entry: str) -> tuple[str, str]:
+        """A patch file a config names, relative to the kustomization listing the config."""
+        path, text = self.loader.read_file(self.root, entry, "patch file")
+        return text, display(path)
 
 
 TransformerRunner = Callable[[PluginConfig, ResMap, PluginContext], None]
@@ -169,6 +177,24 @@ CONFIG_STRUCTS: dict[str, dict[str, Type]] = {
         "fieldSpecs": ("list", "FieldSpec"),
     },
     "HashTransformer": {},
+    "PatchTransformer": {
+        "metadata": "ObjectMeta",
+        "path": "str",
+        "patch": "str",
+        "target": "Selector",
+        "options": ("map", "bool"),
+    },
+    "PatchStrategicMergeTransformer": {
+        "metadata": "ObjectMeta",
+        "paths": ("list", "str"),
+        "patches": "str",
+    },
+    "PatchJson6902Transformer": {
+        "metadata": "ObjectMeta",
+        "target": "Selector",
+        "path": "str",
+        "jsonOp": "str",
+    },
     # Still to add with their transformers (their nested structs come with them in
     # model.py): ReplicaCountTransformer, PatchTransformer, PatchStrategicMergeTransformer,
     # PatchJson6902Transformer, ReplacementTransformer, ValueAddTransformer, and the
@@ -211,9 +237,45 @@ def _image_tag(config: PluginConfig, resources: ResMap, ctx: PluginContext) -> N
     images.transform(resources, (image,), field_specs(raw.get("fieldSpecs")))
 
 
+def _patch_entry(raw: dict[str, Any], text_field: str) -> Patch:
+    target = raw.get("target")
+    options = raw.get("options") or {}
+    return Patch(
+        path=raw.get("path") or "",
+        patch=raw.get(text_field) or "",
+        target=None if target is None else selector(target),
+        allow_name_change=bool(options.get("allowNameChange")),
+        allow_kind_change=bool(options.get("allowKindChange")),
+    )
+
+
+def _patch(config: PluginConfig, resources: ResMap, ctx: PluginContext) -> None:
+    entry = _patch_entry(config.decode(), "patch")
+    table = ctx.schema or BUILTIN
+    patches.apply_patches(resources, (entry,), ctx.read_patch, config.file, table)
+
+
+def _patch_strategic_merge(config: PluginConfig, resources: ResMap, ctx: PluginContext) -> None:
+    raw = config.decode()
+    # kustomize's plugin: the files in ``paths``, else the inline ``patches`` documents.
+    entries = tuple(raw.get("paths") or ()) or ((raw["patches"],) if raw.get("patches") else ())
+    if not entries:
+        raise config.fail("empty file path and empty patch content")
+    table = ctx.schema or BUILTIN
+    patches.apply_patches_strategic_merge(resources, entries, ctx.read_patch, config.file, table)
+
+
+def _patch_json6902(config: PluginConfig, resources: ResMap, ctx: PluginContext) -> None:
+    entry = _patch_entry(config.decode(), "jsonOp")
+    patches.apply_patches_json6902(resources, (entry,), ctx.read_patch, config.file)
+
+
 TRANSFORMERS: dict[str, TransformerRunner] = {
     "NamespaceTransformer": _namespace,
     "ImageTagTransformer": _image_tag,
+    "PatchTransformer": _patch,
+    "PatchStrategicMergeTransformer": _patch_strategic_merge,
+    "PatchJson6902Transformer": _patch_json6902,
 }
 
 
