@@ -18,10 +18,17 @@ from kustomize_py.errors import KustomizationError
 __all__ = [
     "COMPONENT",
     "KUSTOMIZATION",
+    "FieldOptions",
     "FieldSpec",
     "Image",
     "Kustomization",
+    "Replacement",
+    "ReplacementEntry",
+    "ReplacementSource",
+    "ReplacementTarget",
+    "Selector",
     "SortOptions",
+    "Var",
     "decode_kustomization",
     "decode_struct",
 ]
@@ -57,6 +64,72 @@ class FieldSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class Selector:
+    """kustomize's ``types.Selector``: a ResId (empty fields match anything) plus label and
+    annotation selectors; ``Source`` of a replacement is the same without the selectors."""
+
+    group: str = ""
+    version: str = ""
+    kind: str = ""
+    name: str = ""
+    namespace: str = ""
+    annotation_selector: str = ""
+    label_selector: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldOptions:
+    delimiter: str = ""
+    index: int = 0
+    encoding: str = ""
+    create: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ReplacementSource:
+    selector: Selector
+    field_path: str = ""
+    options: FieldOptions | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReplacementTarget:
+    select: Selector | None
+    reject: tuple[Selector, ...] = ()
+    field_paths: tuple[str, ...] = ()
+    options: FieldOptions | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Replacement:
+    """One replacement; ``targets`` is None when absent (an error), () when empty."""
+
+    source: ReplacementSource | None
+    targets: tuple[ReplacementTarget, ...] | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReplacementEntry:
+    """A ``replacements:`` entry: inline, or ``path:`` to a file of one or more."""
+
+    path: str = ""
+    replacement: Replacement | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Var:
+    """A deprecated ``vars:`` entry; ``objref``'s apiVersion already split into group/version."""
+
+    name: str
+    group: str
+    version: str
+    kind: str
+    ref_name: str
+    namespace: str
+    field_path: str
+
+
+@dataclass(frozen=True, slots=True)
 class SortOptions:
     order: str
     order_first: tuple[str, ...] | None = None
@@ -74,6 +147,8 @@ class Kustomization:
     namespace: str = ""
     images: tuple[Image, ...] = ()
     sort_options: SortOptions | None = None
+    replacements: tuple[ReplacementEntry, ...] = ()
+    vars: tuple[Var, ...] = ()
     used_deprecated: tuple[str, ...] = ()
 
 
@@ -104,9 +179,9 @@ STRUCTS: dict[str, dict[str, Type]] = {
         "patchesStrategicMerge": "any",
         "patchesJson6902": "any",
         "patches": "any",
-        "replacements": "any",
+        "replacements": ("list", "ReplacementField"),
         "replicas": "any",
-        "vars": "any",
+        "vars": ("list", "Var"),
         "components": "any",
         "configMapGenerator": "any",
         "secretGenerator": "any",
@@ -133,6 +208,47 @@ STRUCTS: dict[str, dict[str, Type]] = {
         "digest": "str",
         "tagSuffix": "str",
     },
+    "ReplacementField": {
+        "path": "str",
+        "source": "SourceSelector",
+        "targets": ("list", "TargetSelector"),
+    },
+    "Replacement": {"source": "SourceSelector", "targets": ("list", "TargetSelector")},
+    "SourceSelector": {
+        "group": "str",
+        "version": "str",
+        "kind": "str",
+        "name": "str",
+        "namespace": "str",
+        "fieldPath": "str",
+        "options": "FieldOptions",
+    },
+    "TargetSelector": {
+        "select": "Selector",
+        "reject": ("list", "Selector"),
+        "fieldPaths": ("list", "str"),
+        "options": "FieldOptions",
+    },
+    "Selector": {
+        "group": "str",
+        "version": "str",
+        "kind": "str",
+        "name": "str",
+        "namespace": "str",
+        "annotationSelector": "str",
+        "labelSelector": "str",
+    },
+    "FieldOptions": {"delimiter": "str", "index": "int", "encoding": "str", "create": "bool"},
+    "Var": {"name": "str", "objref": "VarTarget", "fieldref": "FieldSelector"},
+    "VarTarget": {
+        "group": "str",
+        "version": "str",
+        "kind": "str",
+        "apiVersion": "str",
+        "name": "str",
+        "namespace": "str",
+    },
+    "FieldSelector": {"fieldPath": "str"},
     "SortOptions": {"order": "str", "legacySortOptions": "LegacySortOptions"},
     "LegacySortOptions": {"orderFirst": ("list", "str"), "orderLast": ("list", "str")},
     "FieldSpec": {
@@ -194,9 +310,10 @@ def _json_kind(value: Any) -> str:
 
 
 class _Decoder:
-    def __init__(self, path: str, text: str):
+    def __init__(self, path: str, text: str, *, strict: bool = True):
         self.path = path
         self.text = text
+        self.strict = strict  # sigs.k8s.io/yaml.Unmarshal (plugin configs) ignores unknown fields
 
     def fail(
         self, where: list[str | int], message: str, *, at: str | None = None
@@ -227,6 +344,10 @@ class _Decoder:
             if not isinstance(value, bool):
                 raise self.fail(where, self._mismatch(value, "a boolean"))
             return value
+        if typ == "int":
+            if isinstance(value, bool) or not isinstance(value, int | float) or value % 1:
+                raise self.fail(where, self._mismatch(value, "an integer"))
+            return int(value)
         return self.struct(value, typ, where)
 
     def struct(self, value: Any, name: str, where: list[str | int]) -> dict[str, Any]:
@@ -242,8 +363,10 @@ class _Decoder:
         for key, item in sorted(value.items(), key=lambda kv: str(kv[0])):
             canonical = folded.get(str(key).casefold())
             if canonical is None:
+                if not self.strict:
+                    continue
                 raise self.fail(where, f'unknown field "{key}" in {name}', at=str(key))
-            if item is None and fields[canonical] in ("str", "bool"):
+            if item is None and fields[canonical] in ("str", "bool", "int"):
                 continue  # Go: null leaves a string or bool as it was (lists become nil)
             out[canonical] = self.decode(item, fields[canonical], [*where, canonical])
         return out
@@ -300,9 +423,13 @@ def _list_item(lines: list[str], start: int, index: int) -> int | None:
     return None
 
 
-def decode_struct(data: Any, name: str, path: str, text: str = "") -> dict[str, Any]:
-    """Strictly decode ``data`` as the struct ``name``; used for configuration files too."""
-    return _Decoder(path, text).struct(data, name, [])
+def decode_struct(
+    data: Any, name: str, path: str, text: str = "", *, strict: bool = True
+) -> dict[str, Any]:
+    """Decode ``data`` as the struct ``name``; used for configuration files too.
+
+    ``strict=False`` ignores unknown fields, like ``sigs.k8s.io/yaml.Unmarshal``."""
+    return _Decoder(path, text, strict=strict).struct(data, name, [])
 
 
 def decode_kustomization(data: Any, path: str, text: str) -> Kustomization:
@@ -335,6 +462,8 @@ def decode_kustomization(data: Any, path: str, text: str) -> Kustomization:
         namespace=raw.get("namespace") or "",
         images=tuple(_image(i) for i in images if i is not None),
         sort_options=_sort_options(sort, decoder) if sort is not None else None,
+        replacements=tuple(replacement_entry(r) for r in raw.get("replacements") or ()),
+        vars=tuple(var(v) for v in raw.get("vars") or () if v is not None),
         used_deprecated=tuple(f for f in DEPRECATED if raw.get(f) is not None),
     )
 
@@ -384,4 +513,80 @@ def field_specs(raw: list[dict[str, Any]] | None) -> tuple[FieldSpec, ...]:
             create=bool(r.get("create")),
         )
         for r in raw or ()
+    )
+
+
+def _selector(raw: dict[str, Any] | None) -> Selector:
+    raw = raw or {}
+    return Selector(
+        group=raw.get("group") or "",
+        version=raw.get("version") or "",
+        kind=raw.get("kind") or "",
+        name=raw.get("name") or "",
+        namespace=raw.get("namespace") or "",
+        annotation_selector=raw.get("annotationSelector") or "",
+        label_selector=raw.get("labelSelector") or "",
+    )
+
+
+def _field_options(raw: dict[str, Any] | None) -> FieldOptions | None:
+    if raw is None:
+        return None
+    return FieldOptions(
+        delimiter=raw.get("delimiter") or "",
+        index=raw.get("index") or 0,
+        encoding=raw.get("encoding") or "",
+        create=bool(raw.get("create")),
+    )
+
+
+def replacement(raw: dict[str, Any] | None) -> Replacement:
+    """A replacement decoded by ``decode_struct(..., "Replacement")`` as a dataclass."""
+    raw = raw or {}
+    src = raw.get("source")
+    source = None
+    if src is not None:
+        source = ReplacementSource(
+            _selector(src), src.get("fieldPath") or "", _field_options(src.get("options"))
+        )
+    targets = raw.get("targets")
+    return Replacement(
+        source,
+        None
+        if targets is None
+        else tuple(
+            ReplacementTarget(
+                select=None if t is None or t.get("select") is None else _selector(t["select"]),
+                reject=tuple(_selector(r) for r in (t or {}).get("reject") or ()),
+                field_paths=tuple((t or {}).get("fieldPaths") or ()),
+                options=_field_options((t or {}).get("options")),
+            )
+            for t in targets
+        ),
+    )
+
+
+def replacement_entry(raw: dict[str, Any] | None) -> ReplacementEntry:
+    raw = raw or {}
+    path = raw.get("path") or ""
+    inline = raw.get("source") is not None or bool(raw.get("targets"))
+    if path and not inline:
+        return ReplacementEntry(path=path)
+    return ReplacementEntry(path=path, replacement=replacement(raw))
+
+
+def var(raw: dict[str, Any]) -> Var:
+    ref = raw.get("objref") or {}
+    group, version = ref.get("group") or "", ref.get("version") or ""
+    api_version = ref.get("apiVersion") or ""
+    if api_version:
+        group, _, version = api_version.rpartition("/")
+    return Var(
+        name=raw.get("name") or "",
+        group=group,
+        version=version,
+        kind=ref.get("kind") or "",
+        ref_name=ref.get("name") or "",
+        namespace=ref.get("namespace") or "",
+        field_path=(raw.get("fieldref") or {}).get("fieldPath") or "metadata.name",
     )

@@ -16,12 +16,20 @@ from pathlib import Path
 from typing import Any
 
 from kustomize_py.errors import KustomizationError, KustomizeError, TransformError
+from kustomize_py.fieldpath import go_text
 from kustomize_py.fieldspec import FieldSpecError, merge_specs
 from kustomize_py.loader import Loader, Root, display, resources_from_text
-from kustomize_py.model import DEPRECATED, FieldSpec, decode_struct, field_specs
+from kustomize_py.model import (
+    DEPRECATED,
+    FieldSpec,
+    Replacement,
+    decode_struct,
+    field_specs,
+    replacement,
+)
 from kustomize_py.resource import ResMap, Resource
 from kustomize_py.sort import legacy_sorted
-from kustomize_py.transformers import images, namereference, namespace
+from kustomize_py.transformers import images, namereference, namespace, replacements, vars
 from kustomize_py.yaml_load import load_kustomization_data
 
 __all__ = ["run"]
@@ -37,6 +45,8 @@ class Accumulated:
     image_specs: tuple[FieldSpec, ...] = images.DEFAULT_FIELD_SPECS
     namespace_specs: tuple[FieldSpec, ...] = namespace.DEFAULT_FIELD_SPECS
     references: tuple[namereference.Reference, ...] = namereference.DEFAULT_REFERENCES
+    var_specs: tuple[FieldSpec, ...] = vars.DEFAULT_FIELD_SPECS
+    var_bindings: dict[str, vars.Bound] = field(default_factory=dict)
 
     def merge_config(
         self,
@@ -44,6 +54,7 @@ class Accumulated:
         image_specs: tuple[FieldSpec, ...] = (),
         namespace_specs: tuple[FieldSpec, ...] = (),
         references: tuple[namereference.Reference, ...] = (),
+        var_specs: tuple[FieldSpec, ...] = (),
     ) -> None:
         """Add field specs and name references (a sub-build's, or a configurations file's)."""
         # Most builds only ever carry the defaults: skip merging a table with itself.
@@ -52,6 +63,8 @@ class Accumulated:
                 self.image_specs = merge_specs(self.image_specs, image_specs)
             if namespace_specs is not self.namespace_specs:
                 self.namespace_specs = merge_specs(self.namespace_specs, namespace_specs)
+            if var_specs is not self.var_specs:
+                self.var_specs = merge_specs(self.var_specs, var_specs)
         except FieldSpecError as err:
             raise KustomizationError(str(err), where) from None
         if references is not self.references:
@@ -67,6 +80,7 @@ def run(path: Path, loader: Loader, deprecations: list[str]) -> list[Resource]:
     root = loader.load_root(path)
     acc = accumulate(root, loader, (root.directory,), deprecations)
     namereference.transform(list(acc.resources), acc.references)
+    vars.resolve(list(acc.resources), acc.var_bindings, acc.var_specs, root.file)
     resources = [r for r in acc.resources if not _is_local_config(r)]
     for res in resources:
         _finish_metadata(res)
@@ -95,7 +109,10 @@ def accumulate(
         sub = accumulate(loader.load_root(sub_dir), loader, (*stack, sub_dir), deprecations)
         for res in sub.resources:
             _append(acc.resources, res, root, entry)
-        acc.merge_config(root.file, sub.image_specs, sub.namespace_specs, sub.references)
+        acc.merge_config(
+            root.file, sub.image_specs, sub.namespace_specs, sub.references, sub.var_specs
+        )
+        vars.merge(acc.var_bindings, sub.var_bindings, root.file)
 
     for entry in kust.configurations:
         path, text = loader.read_file(root, entry, "configurations file")
@@ -108,6 +125,7 @@ def accumulate(
             field_specs(config.get("images")),
             field_specs(config.get("namespace")),
             namereference.references_from_config(config.get("nameReference")),
+            field_specs(config.get("varReference")),
         )
     for entry in kust.crds:
         path, text = loader.read_file(root, entry, "crds file")
@@ -115,7 +133,10 @@ def accumulate(
 
     namespace.transform(acc.resources, kust.namespace, acc.namespace_specs)
     images.transform(acc.resources, kust.images, acc.image_specs)
+    if kust.replacements:
+        replacements.transform(acc.resources, _replacements(root, loader), root.file)
     acc.resources.reindex()
+    vars.bind(acc.var_bindings, acc.resources, kust.vars, root.file)
     log.debug(
         "built %s: %d resources, namespace %r, %d image entries over %d field specs",
         root.file,
@@ -125,6 +146,34 @@ def accumulate(
         len(acc.image_specs),
     )
     return acc
+
+
+def _replacements(root: Root, loader: Loader) -> list[Replacement]:
+    """The ``replacements:`` entries, ``path:`` files read (one replacement or a list)."""
+    out: list[Replacement] = []
+    for entry in root.kustomization.replacements:
+        if entry.replacement is not None:
+            if entry.path:
+                raise KustomizationError(
+                    "cannot specify both path and inline replacement", root.file
+                )
+            out.append(entry.replacement)
+            continue
+        path, text = loader.read_file(root, entry.path, "replacements file")
+        origin = display(path)
+        data = load_kustomization_data(text, origin)
+        items = data if isinstance(data, list) else [data] if isinstance(data, dict) else None
+        if items is None:
+            kind = "invalid" if data is None else type(data).__name__
+            raise KustomizationError(
+                f"unsupported replacement type encountered within replacement path: {kind}",
+                origin,
+            )
+        for item in items:
+            out.append(
+                replacement(decode_struct(item or {}, "Replacement", origin, text, strict=False))
+            )
+    return out
 
 
 def _check_openapi_definitions(data: Any, origin: str) -> None:
@@ -219,5 +268,8 @@ def _finish_metadata(res: Resource) -> None:
     if isinstance(annotations, dict):
         for key in [k for k in annotations if k in _BUILD_ANNOTATIONS]:
             del annotations[key]
+        for key, value in annotations.items():  # kustomize rewrites them as strings
+            if not isinstance(value, str | dict | list):
+                annotations[key] = go_text(value)
     if not annotations or not isinstance(annotations, dict):
         del meta["annotations"]
