@@ -31,18 +31,21 @@ __all__ = ["DEFAULT_FIELD_SPECS", "Bound", "bind", "expand", "merge", "resolve"]
 log = logging.getLogger(__name__)
 
 
-def _workload_specs(kind: str, pod: str) -> list[FieldSpec]:
+def _workload_specs(kind: str, pod: str, *, nfs: bool = True) -> list[FieldSpec]:
     paths = [
         f"{pod}/{containers}/{field}"
         for containers in ("containers", "initContainers")
         for field in ("args", "command", "env/value", "volumeMounts/mountPath")
     ]
-    return [FieldSpec(p, kind=kind) for p in (*paths, f"{pod}/volumes/nfs/server")]
+    if nfs:
+        paths.append(f"{pod}/volumes/nfs/server")
+    return [FieldSpec(p, kind=kind) for p in paths]
 
 
 # kustomize's api/konfig/builtinpluginconsts/varreference.go, in its order.
 DEFAULT_FIELD_SPECS: tuple[FieldSpec, ...] = (
-    *_workload_specs("CronJob", "spec/jobTemplate/spec/template/spec"),
+    # (the reference has no CronJob volumes/nfs/server entry)
+    *_workload_specs("CronJob", "spec/jobTemplate/spec/template/spec", nfs=False),
     *_workload_specs("DaemonSet", "spec/template/spec"),
     *_workload_specs("Deployment", "spec/template/spec"),
     FieldSpec("spec/rules/host", kind="Ingress"),
@@ -53,7 +56,7 @@ DEFAULT_FIELD_SPECS: tuple[FieldSpec, ...] = (
     *_workload_specs("ReplicaSet", "spec/template/spec"),
     FieldSpec("spec/ports/port", kind="Service"),
     FieldSpec("spec/ports/targetPort", kind="Service"),
-    *_workload_specs("StatefulSet", "spec/template/spec")[:-1],
+    *_workload_specs("StatefulSet", "spec/template/spec", nfs=False),
     FieldSpec("spec/volumeClaimTemplates/spec/nfs/server", kind="StatefulSet"),
     FieldSpec("spec/nfs/server", kind="PersistentVolume"),
     FieldSpec("metadata/labels"),
