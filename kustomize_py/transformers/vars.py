@@ -44,8 +44,9 @@ def _workload_specs(kind: str, pod: str, *, nfs: bool = True) -> list[FieldSpec]
 
 # kustomize's api/konfig/builtinpluginconsts/varreference.go, in its order.
 DEFAULT_FIELD_SPECS: tuple[FieldSpec, ...] = (
-    # (the reference has no CronJob volumes/nfs/server entry)
     *_workload_specs("CronJob", "spec/jobTemplate/spec/template/spec", nfs=False),
+    # sic: the reference's CronJob nfs entry lacks the pod template's "spec" step
+    FieldSpec("spec/jobTemplate/spec/template/volumes/nfs/server", kind="CronJob"),
     *_workload_specs("DaemonSet", "spec/template/spec"),
     *_workload_specs("Deployment", "spec/template/spec"),
     FieldSpec("spec/rules/host", kind="Ingress"),
