@@ -148,12 +148,15 @@ def _apply(items: list[Resource], value: Any, target: ReplacementTarget) -> None
             for r in target.reject
         ):
             continue
-        for rid in ids_of(res):
-            if _selected_by(rid, target.select, exact_ns=True) and not any(
-                _has_resid(r) and _selected_by(rid, r, exact_ns=True) for r in target.reject
-            ):
-                _apply_to_resource(res, value, target, field_paths)
-                break
+        ids = ids_of(res)
+        if any(
+            _has_resid(r) and _selected_by(rid, r, exact_ns=True)
+            for r in target.reject
+            for rid in ids
+        ):
+            continue  # a reject matching any of the ids, current or earlier
+        if any(_selected_by(rid, target.select, exact_ns=True) for rid in ids):
+            _apply_to_resource(res, value, target, field_paths)
 
 
 def _apply_to_resource(
