@@ -136,12 +136,14 @@ def _atoi(part: str) -> int | None:
 
 
 class Created:
-    """A placeholder for a leaf ``match`` created: a scalar, map or list with no value yet."""
+    """A placeholder for a node ``match`` created: a scalar (with ``text``, untagged), map
+    or list with no value yet. The caller replaces it."""
 
-    __slots__ = ("kind",)
+    __slots__ = ("kind", "text")
 
-    def __init__(self, kind: str):
+    def __init__(self, kind: str, text: str = ""):
         self.kind = kind
+        self.text = text
 
 
 def lookup(data: dict[str, Any], path: tuple[str, ...]) -> Slot | None:
@@ -256,16 +258,19 @@ def _match(slot: Slot, path: tuple[str, ...], create: str) -> list[Slot]:
                 if regex.search(_scalar_string(item)):
                     out.append((node, i))
                 continue
-            field = item.get(name) if isinstance(item, dict) else None
-            if field is None or not regex.search(_scalar_string(field)):
+            if not isinstance(item, dict) or name not in item:
+                continue
+            if not regex.search(_scalar_string(item[name])):
                 continue
             out.extend(_match((node, i), rest, create))
         if out or not create:
             return out
         if node is None:
             node = slot[0][slot[1]] = []
-        created = resolve_plain(value, v2=False)[1]
-        node.append(created if not name else {name: created})
+        if name:
+            node.append({name: resolve_plain(value, v2=False)[1]})
+        else:
+            node.append(Created("scalar", value))
         return _match(slot, path, create)
     if part == "*":
         found: list[Slot] = []
@@ -275,7 +280,9 @@ def _match(slot: Slot, path: tuple[str, ...], create: str) -> list[Slot]:
     if node is None:
         if not create:
             return []
-        node = slot[0][slot[1]] = {}
+        # kyaml sets the field on the null node, which still prints as null: the
+        # value goes nowhere.
+        node = {}
     if not isinstance(node, dict):
         raise _wrong_kind(node, "MappingNode")
     if part not in node:
@@ -287,6 +294,8 @@ def _match(slot: Slot, path: tuple[str, ...], create: str) -> list[Slot]:
 
 def _scalar_string(value: Any) -> str:
     """``RNode.String()`` trimmed, for the scalars list entries are matched against."""
+    if isinstance(value, Created):
+        return value.text.strip()
     if isinstance(value, dict | list):
         return ""
-    return go_text(value).strip()
+    return "null" if value is None else go_text(value).strip()

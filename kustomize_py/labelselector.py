@@ -70,9 +70,16 @@ def _parse(selector: str) -> tuple[Requirement, ...]:
                 if take() != "(":
                     raise SelectorError(f"unable to parse requirement: {selector!r}")
                 values: set[str] = set()
-                while (tok := take()) != ")":
-                    if tok != ",":
-                        values.add(tok)
+                tok = take()
+                while tok != ")":
+                    if tok in ("(", ",", "!", "=", "==", "!="):
+                        raise SelectorError(f"unable to parse requirement: {selector!r}")
+                    values.add(tok)
+                    tok = take()
+                    if tok == ",":
+                        tok = take()
+                    elif tok != ")":
+                        raise SelectorError(f"unable to parse requirement: {selector!r}")
                 reqs.append(Requirement(key, op, frozenset(values)))
             else:
                 raise SelectorError(f"unable to parse requirement: {selector!r}")

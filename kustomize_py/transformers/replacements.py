@@ -189,7 +189,7 @@ def _set(slot: fieldpath.Slot, value: Any, options: FieldOptions | None) -> None
     if options is not None and options.delimiter:
         if not (scalar_target or (created and target.kind == "scalar")):
             raise _Failure("delimiter option can only be used with scalar nodes")
-        current = "" if created else fieldpath.go_text(target)
+        current = target.text if created else fieldpath.go_text(target)
         parts = current.split(options.delimiter)
         if options.index < 0:
             parts.insert(0, text)
