@@ -67,10 +67,12 @@ DEFAULT_FIELD_SPECS: tuple[FieldSpec, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class Bound:
-    """A var and the resource it was bound to in its kustomization (None: no match)."""
+    """A var and the resource it was bound to in its kustomization (None: no match),
+    with that resource's id then (to find it again should the object be replaced)."""
 
     var: Var
     resource: Resource | None
+    rid: ResId | None = None
 
 
 def _describe(var: Var) -> str:
@@ -99,7 +101,8 @@ def bind(
             )
         if var.name in bound:
             raise KustomizationError(f"var '{var.name}' already encountered", where)
-        bound[var.name] = Bound(var, matched[0] if matched else None)
+        res = matched[0] if matched else None
+        bound[var.name] = Bound(var, res, res.id if res is not None else None)
 
 
 def _same(rid: ResId, target: ResId, exact_ns: bool) -> bool:
@@ -151,7 +154,9 @@ def resolve(
     values: dict[str, Any] = {}
     for name in sorted(bound):
         var, res = bound[name].var, bound[name].resource
-        if res is None or id(res) not in present:
+        if res is not None and id(res) not in present:
+            res = _find_again(resources, bound[name].rid)
+        if res is None:
             raise TransformError(
                 f"var '{_describe(var)}' cannot be mapped to a field in the set of known resources",
                 where,
@@ -181,6 +186,14 @@ def resolve(
     unused = [name for name in values if name not in counts]
     if unused:
         log.info("well-defined vars that were never replaced: %s", ",".join(unused))
+
+
+def _find_again(resources: Sequence[Resource], rid: ResId | None) -> Resource | None:
+    """The resource that had id ``rid`` (a transformer replaced the bound object)."""
+    if rid is None:
+        return None
+    found = [r for r in resources if any(i.key == rid.key for i in (r.id, *r.previous_ids))]
+    return found[0] if len(found) == 1 else None
 
 
 class _InvalidValue(Exception):
