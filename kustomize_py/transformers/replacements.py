@@ -107,7 +107,10 @@ def _source_value(items: list[Resource], r: Replacement) -> Any:
     parts = text.split(options.delimiter)
     if not 0 <= options.index < len(parts):
         raise _Failure(f"options.index {options.index} is out of bounds for value {text}")
-    return fieldpath.tagged(parts[options.index], fieldpath.tag_of(value))
+    try:
+        return fieldpath.tagged(parts[options.index], fieldpath.tag_of(value))
+    except PathError:
+        return parts[options.index]  # only its text is used by scalar targets
 
 
 def _source_text(r: Replacement) -> str:
