@@ -19,14 +19,7 @@ from kustomize_py.errors import KustomizationError, KustomizeError, TransformErr
 from kustomize_py.fieldpath import go_text
 from kustomize_py.fieldspec import FieldSpecError, merge_specs
 from kustomize_py.loader import Loader, Root, display, resources_from_text
-from kustomize_py.model import (
-    DEPRECATED,
-    FieldSpec,
-    Replacement,
-    decode_struct,
-    field_specs,
-    replacement,
-)
+from kustomize_py.model import DEPRECATED, FieldSpec, decode_struct, field_specs
 from kustomize_py.resource import ResMap, Resource
 from kustomize_py.sort import legacy_sorted
 from kustomize_py.transformers import images, namereference, namespace, replacements, vars
@@ -134,7 +127,8 @@ def accumulate(
     namespace.transform(acc.resources, kust.namespace, acc.namespace_specs)
     images.transform(acc.resources, kust.images, acc.image_specs)
     if kust.replacements:
-        replacements.transform(acc.resources, _replacements(root, loader), root.file)
+        entries = replacements.load(kust.replacements, root, loader)
+        replacements.transform(acc.resources, entries, root.file)
     acc.resources.reindex()
     vars.bind(acc.var_bindings, acc.resources, kust.vars, root.file)
     log.debug(
@@ -146,34 +140,6 @@ def accumulate(
         len(acc.image_specs),
     )
     return acc
-
-
-def _replacements(root: Root, loader: Loader) -> list[Replacement]:
-    """The ``replacements:`` entries, ``path:`` files read (one replacement or a list)."""
-    out: list[Replacement] = []
-    for entry in root.kustomization.replacements:
-        if entry.replacement is not None:
-            if entry.path:
-                raise KustomizationError(
-                    "cannot specify both path and inline replacement", root.file
-                )
-            out.append(entry.replacement)
-            continue
-        path, text = loader.read_file(root, entry.path, "replacements file")
-        origin = display(path)
-        data = load_kustomization_data(text, origin)
-        items = data if isinstance(data, list) else [data] if isinstance(data, dict) else None
-        if items is None:
-            kind = "invalid" if data is None else type(data).__name__
-            raise KustomizationError(
-                f"unsupported replacement type encountered within replacement path: {kind}",
-                origin,
-            )
-        for item in items:
-            out.append(
-                replacement(decode_struct(item or {}, "Replacement", origin, text, strict=False))
-            )
-    return out
 
 
 def _check_openapi_definitions(data: Any, origin: str) -> None:

@@ -6,8 +6,13 @@ namespace); its field (default ``metadata.name``) must exist and not be empty; t
 value (optionally one part of it, split at a delimiter) is written into every target
 field of every selected resource. A target field that is a scalar keeps its own YAML
 type (``"5"`` into ``replicas: 1`` gives ``replicas: 5``; text that cannot have that
-type is kustomize's decode error); a map or list target, or a created field, takes the
-source node as it is.
+type is kustomize's decode error); a map or list target takes the source node as it
+is; a created scalar field is typed as if its text were written plainly.
+
+Target paths follow kyaml's PathMatcher (``fieldpath.match``), source paths its exact
+Lookup; selection follows kustomize's (see ``_selected_by``). ``transform`` takes the
+decoded ``Replacement`` dataclasses, whoever built them (a kustomization's
+``replacements:`` or a ReplacementTransformer plugin config).
 """
 
 from __future__ import annotations
@@ -17,14 +22,53 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from kustomize_py import fieldpath, labelselector
-from kustomize_py.errors import TransformError
+from kustomize_py.errors import KustomizationError, TransformError
 from kustomize_py.fieldpath import Created, PathError
-from kustomize_py.model import FieldOptions, Replacement, ReplacementTarget, Selector
+from kustomize_py.loader import Loader, Root, display
+from kustomize_py.model import (
+    FieldOptions,
+    Replacement,
+    ReplacementEntry,
+    ReplacementTarget,
+    Selector,
+    decode_struct,
+    replacement,
+)
 from kustomize_py.resource import ResId, Resource
+from kustomize_py.yaml_load import load_kustomization_data
 
-__all__ = ["DEFAULT_FIELD_PATH", "transform"]
+__all__ = ["DEFAULT_FIELD_PATH", "load", "transform"]
 
 DEFAULT_FIELD_PATH = "metadata.name"
+
+
+def load(entries: Sequence[ReplacementEntry], root: Root, loader: Loader) -> list[Replacement]:
+    """The replacements of ``replacements:`` entries; a ``path:`` file (relative to
+    ``root``) holds one replacement or a list, decoded leniently like kustomize's plugin
+    config (unknown fields ignored)."""
+    out: list[Replacement] = []
+    for entry in entries:
+        if entry.replacement is not None:
+            if entry.path:
+                raise KustomizationError(
+                    "cannot specify both path and inline replacement", root.file
+                )
+            out.append(entry.replacement)
+            continue
+        path, text = loader.read_file(root, entry.path, "replacements file")
+        origin = display(path)
+        data = load_kustomization_data(text, origin)
+        items = data if isinstance(data, list) else [data] if isinstance(data, dict) else None
+        if items is None:
+            kind = "invalid" if data is None else type(data).__name__
+            raise KustomizationError(
+                f"unsupported replacement type encountered within replacement path: {kind}",
+                origin,
+            )
+        for item in items:
+            raw = decode_struct(item or {}, "Replacement", origin, text, strict=False)
+            out.append(replacement(raw))
+    return out
 
 
 def transform(
@@ -41,14 +85,12 @@ def transform(
             value = _source_value(items, r)
             for target in r.targets:
                 _apply(items, value, target)
-        except (PathError, labelselector.SelectorError) as err:
-            raise TransformError(str(err), where) from None
-        except _Failure as err:
+        except (PathError, labelselector.SelectorError, _Failure) as err:
             raise TransformError(str(err), where) from None
 
 
 class _Failure(Exception):
-    pass
+    """kustomize's error for this replacement; becomes a TransformError naming the file."""
 
 
 def ids_of(res: Resource) -> list[ResId]:
