@@ -228,7 +228,8 @@ def match(data: dict[str, Any], path: tuple[str, ...], create: str = "") -> list
 def _part_kind(next_part: str | None, create: str) -> Any:
     if next_part is None:
         return Created(create)
-    if _is_list_index(next_part) or (_atoi(next_part) or -1) >= 0:
+    idx = _atoi(next_part)
+    if _is_list_index(next_part) or (idx is not None and idx >= 0):
         return []
     return {}
 
