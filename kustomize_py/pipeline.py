@@ -235,7 +235,7 @@ def _finish_metadata(res: Resource) -> None:
         for key in [k for k in annotations if k in _BUILD_ANNOTATIONS]:
             del annotations[key]
         for key, value in annotations.items():  # kustomize rewrites them as strings
-            if not isinstance(value, str | dict | list):
+            if not isinstance(value, str):
                 annotations[key] = go_text(value)
     if not annotations or not isinstance(annotations, dict):
         del meta["annotations"]

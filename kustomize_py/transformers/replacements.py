@@ -76,6 +76,7 @@ def transform(
 ) -> None:
     """Apply ``replacements`` in order; errors name ``where`` (the kustomization file)."""
     items = list(resources)
+    touched: dict[int, Resource] = {}
     for r in replacements:
         if r.source is None or not r.targets:
             raise TransformError(
@@ -84,9 +85,16 @@ def transform(
         try:
             value = _source_value(items, r)
             for target in r.targets:
-                _apply(items, value, target)
+                _apply(items, value, target, touched)
         except (PathError, labelselector.SelectorError, _Failure) as err:
             raise TransformError(str(err), where) from None
+    for res in touched.values():
+        # kustomize rebuilds its resources after the filter: a name replaced by an empty
+        # value (a map or list into metadata.name) is an error then.
+        meta = res.data.get("metadata")
+        name = meta.get("name") if isinstance(meta, dict) else None
+        if not name or not isinstance(name, str):
+            raise TransformError(f"missing metadata.name in object {res.id}", where)
 
 
 class _Failure(Exception):
@@ -181,7 +189,9 @@ def _matches_meta(res: Resource, sel: Selector) -> bool:
     ) and labelselector.matches(sel.label_selector, _labels(res, "labels"))
 
 
-def _apply(items: list[Resource], value: Any, target: ReplacementTarget) -> None:
+def _apply(
+    items: list[Resource], value: Any, target: ReplacementTarget, touched: dict[int, Resource]
+) -> None:
     if target.select is None:
         raise _Failure("target must specify resources to select")
     field_paths = target.field_paths or (DEFAULT_FIELD_PATH,)
@@ -202,6 +212,7 @@ def _apply(items: list[Resource], value: Any, target: ReplacementTarget) -> None
             continue  # a reject matching any of the ids, current or earlier
         if any(_selected_by(rid, target.select, exact_ns=True) for rid in ids):
             _apply_to_resource(res, value, target, field_paths)
+            touched[id(res)] = res
 
 
 def _apply_to_resource(
