@@ -14,7 +14,7 @@ __all__ = ["SelectorError", "matches"]
 @dataclass(frozen=True, slots=True)
 class Requirement:
     key: str
-    op: str  # "exists", "!", "=", "!=", "in", "notin"
+    op: str  # "exists", "!", "=", "!=", "in", "notin", ">", "<"
     values: frozenset[str] = frozenset()
 
     def __call__(self, labels: Mapping[str, str]) -> bool:
@@ -25,6 +25,11 @@ class Requirement:
             return value is None
         if self.op in ("=", "in"):
             return value in self.values
+        if self.op in (">", "<"):
+            if value is None or not re.fullmatch(r"[+-]?[0-9]+", value):
+                return False
+            bound = int(next(iter(self.values)))
+            return int(value) > bound if self.op == ">" else int(value) < bound
         return value not in self.values  # "!=" and "notin" also match a missing key
 
 
@@ -32,7 +37,7 @@ class SelectorError(ValueError):
     """A selector that does not parse."""
 
 
-_TOKEN = re.compile(r"\s*(!=|==|=|!|\(|\)|,|[^\s!=(),]+)")
+_TOKEN = re.compile(r"\s*(!=|==|=|!|<|>|\(|\)|,|[^\s!=(),<>]+)")
 
 
 @lru_cache(maxsize=256)
@@ -65,6 +70,12 @@ def _parse(selector: str) -> tuple[Requirement, ...]:
                 if value:
                     i += 1
                 reqs.append(Requirement(key, "!=" if op == "!=" else "=", frozenset((value,))))
+            elif op in (">", "<"):
+                i += 1
+                bound = take()
+                if not re.fullmatch(r"[+-]?[0-9]+", bound):
+                    raise SelectorError(f"unable to parse requirement: {selector!r}")
+                reqs.append(Requirement(key, op, frozenset((bound,))))
             elif op in ("in", "notin"):
                 i += 1
                 if take() != "(":
