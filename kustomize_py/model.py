@@ -19,14 +19,20 @@ from kustomize_py.errors import KustomizationError
 __all__ = [
     "COMPONENT",
     "KUSTOMIZATION",
+    "FieldOptions",
     "FieldSpec",
     "GeneratorArgs",
     "GeneratorOptions",
     "Image",
     "Kustomization",
     "Patch",
+    "Replacement",
+    "ReplacementEntry",
+    "ReplacementSource",
+    "ReplacementTarget",
     "Selector",
     "SortOptions",
+    "Var",
     "decode_kustomization",
     "decode_struct",
 ]
@@ -92,7 +98,9 @@ class GeneratorArgs:
 
 @dataclass(frozen=True, slots=True)
 class Selector:
-    """A patch target: regular expressions for the id fields, Kubernetes selectors."""
+    """kustomize's ``types.Selector``: id fields (regular expressions for patch targets;
+    empty matches anything) plus label and annotation selectors. A replacement's source
+    is the same without the selectors."""
 
     group: str = ""
     version: str = ""
@@ -112,6 +120,58 @@ class Patch:
     target: Selector | None = None
     allow_name_change: bool = False
     allow_kind_change: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FieldOptions:
+    delimiter: str = ""
+    index: int = 0
+    encoding: str = ""
+    create: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ReplacementSource:
+    selector: Selector
+    field_path: str = ""
+    options: FieldOptions | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReplacementTarget:
+    select: Selector | None
+    reject: tuple[Selector, ...] = ()
+    field_paths: tuple[str, ...] = ()
+    options: FieldOptions | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Replacement:
+    """One replacement; ``targets`` is None when absent (an error), () when empty."""
+
+    source: ReplacementSource | None
+    targets: tuple[ReplacementTarget, ...] | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReplacementEntry:
+    """A ``replacements:`` entry: inline, or ``path:`` to a file of one or more."""
+
+    path: str = ""
+    replacement: Replacement | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Var:
+    """A deprecated ``vars:`` entry; ``objref``'s apiVersion already split into group/version."""
+
+    name: str
+    group: str
+    version: str
+    kind: str
+    ref_name: str
+    namespace: str
+    field_path: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +198,8 @@ class Kustomization:
     patches_strategic_merge: tuple[str, ...] = ()
     patches: tuple[Patch, ...] = ()
     patches_json6902: tuple[Patch, ...] = ()
+    replacements: tuple[ReplacementEntry, ...] = ()
+    vars: tuple[Var, ...] = ()
     used_deprecated: tuple[str, ...] = ()
     components: tuple[str, ...] = ()
     generators: tuple[str, ...] = ()
@@ -205,9 +267,9 @@ STRUCTS: dict[str, dict[str, Type]] = {
         "commonLabels": "any",
         "labels": "any",
         "commonAnnotations": "any",
-        "replacements": "any",
+        "replacements": ("list", "ReplacementField"),
         "replicas": "any",
-        "vars": "any",
+        "vars": ("list", "Var"),
     },
     "HelmGlobals": {"chartHome": "str", "configHome": "str"},
     "HelmChart": {
@@ -272,6 +334,27 @@ STRUCTS: dict[str, dict[str, Type]] = {
         "target": "Selector",
         "options": ("map", "bool"),
     },
+    "ReplacementField": {
+        "path": "str",
+        "source": "SourceSelector",
+        "targets": ("list", "TargetSelector"),
+    },
+    "Replacement": {"source": "SourceSelector", "targets": ("list", "TargetSelector")},
+    "SourceSelector": {
+        "group": "str",
+        "version": "str",
+        "kind": "str",
+        "name": "str",
+        "namespace": "str",
+        "fieldPath": "str",
+        "options": "FieldOptions",
+    },
+    "TargetSelector": {
+        "select": "Selector",
+        "reject": ("list", "Selector"),
+        "fieldPaths": ("list", "str"),
+        "options": "FieldOptions",
+    },
     "Selector": {
         "group": "str",
         "version": "str",
@@ -281,6 +364,17 @@ STRUCTS: dict[str, dict[str, Type]] = {
         "labelSelector": "str",
         "annotationSelector": "str",
     },
+    "FieldOptions": {"delimiter": "str", "index": "int", "encoding": "str", "create": "bool"},
+    "Var": {"name": "str", "objref": "VarTarget", "fieldref": "FieldSelector"},
+    "VarTarget": {
+        "group": "str",
+        "version": "str",
+        "kind": "str",
+        "apiVersion": "str",
+        "name": "str",
+        "namespace": "str",
+    },
+    "FieldSelector": {"fieldPath": "str"},
     "SortOptions": {"order": "str", "legacySortOptions": "LegacySortOptions"},
     "LegacySortOptions": {"orderFirst": ("list", "str"), "orderLast": ("list", "str")},
     "FieldSpec": {
@@ -348,9 +442,12 @@ class _Decoder:
         text: str,
         structs: dict[str, dict[str, Type]] | None = None,
         lenient: bool = False,
+        *,
+        strict: bool = True,
     ):
         self.path = path
         self.text = text
+        self.strict = strict  # False: unknown fields are dropped (sigs.k8s.io/yaml.Unmarshal)
         self.structs = STRUCTS if structs is None else {**STRUCTS, **structs}
         # sigs.k8s.io/yaml's Unmarshal (plugin configs): unknown fields are dropped and a
         # number or boolean where a string is expected becomes its text.
@@ -387,6 +484,10 @@ class _Decoder:
             if not isinstance(value, bool):
                 raise self.fail(where, self._mismatch(value, "a boolean"))
             return value
+        if typ == "int":
+            if isinstance(value, bool) or not isinstance(value, int | float) or value % 1:
+                raise self.fail(where, self._mismatch(value, "an integer"))
+            return int(value)
         return self.struct(value, typ, where)
 
     def struct(self, value: Any, name: str, where: list[str | int]) -> dict[str, Any]:
@@ -402,10 +503,10 @@ class _Decoder:
         for key, item in sorted(value.items(), key=lambda kv: str(kv[0])):
             canonical = folded.get(str(key).casefold())
             if canonical is None:
-                if self.lenient:
-                    continue  # Go's non-strict decoding (plugin configs) drops them
+                if self.lenient or not self.strict:
+                    continue  # Go's non-strict decoding drops them
                 raise self.fail(where, f'unknown field "{key}" in {name}', at=str(key))
-            if item is None and fields[canonical] in ("str", "bool"):
+            if item is None and fields[canonical] in ("str", "bool", "int"):
                 continue  # Go: null leaves a string or bool as it was (lists become nil)
             out[canonical] = self.decode(item, fields[canonical], [*where, canonical])
         return out
@@ -470,14 +571,16 @@ def decode_struct(
     *,
     structs: dict[str, dict[str, Type]] | None = None,
     lenient: bool = False,
+    strict: bool = True,
 ) -> dict[str, Any]:
     """Strictly decode ``data`` as the struct ``name``; used for configuration files too.
 
-    ``structs`` adds struct schemas (plugin configs); ``ignore_unknown`` skips unknown
-    ``lenient``: decode like sigs.k8s.io/yaml's ``Unmarshal`` (plugin configs): unknown
-    fields are skipped, and a number or boolean given for a string is taken as its text.
+    ``structs`` adds struct schemas (plugin configs). ``strict=False`` skips unknown
+    fields (``sigs.k8s.io/yaml.Unmarshal``, replacement files). ``lenient`` decodes like
+    kyaml's ``Unmarshal`` (plugin configs): unknown fields are skipped, and a number or
+    boolean given for a string is taken as its text.
     """
-    return _Decoder(path, text, structs, lenient).struct(data, name, [])
+    return _Decoder(path, text, structs, lenient, strict=strict).struct(data, name, [])
 
 
 def _go_scalar_text(value: int | float) -> str:
@@ -552,6 +655,8 @@ def decode_kustomization(data: Any, path: str, text: str) -> Kustomization:
         patches_json6902=tuple(
             _patch(p) for p in raw.get("patchesJson6902") or () if p is not None
         ),
+        replacements=tuple(replacement_entry(r) for r in raw.get("replacements") or ()),
+        vars=tuple(var(v) for v in raw.get("vars") or () if v is not None),
         used_deprecated=tuple(f for f in DEPRECATED if raw.get(f) is not None),
         components=tuple(raw.get("components") or ()),
         generators=tuple(raw.get("generators") or ()),
@@ -659,8 +764,9 @@ def _patch(raw: dict[str, Any]) -> Patch:
     )
 
 
-def selector(raw: dict[str, Any]) -> Selector:
+def selector(raw: dict[str, Any] | None) -> Selector:
     """A ``Selector`` from its decoded mapping (``decode_struct(..., "Selector")``)."""
+    raw = raw or {}
     return Selector(
         group=raw.get("group") or "",
         version=raw.get("version") or "",
@@ -703,4 +809,67 @@ def field_specs(raw: list[dict[str, Any]] | None) -> tuple[FieldSpec, ...]:
             create=bool(r.get("create")),
         )
         for r in raw or ()
+    )
+
+
+def _field_options(raw: dict[str, Any] | None) -> FieldOptions | None:
+    if raw is None:
+        return None
+    return FieldOptions(
+        delimiter=raw.get("delimiter") or "",
+        index=raw.get("index") or 0,
+        encoding=raw.get("encoding") or "",
+        create=bool(raw.get("create")),
+    )
+
+
+def replacement(raw: dict[str, Any] | None) -> Replacement:
+    """A replacement decoded by ``decode_struct(..., "Replacement")`` as a dataclass."""
+    raw = raw or {}
+    src = raw.get("source")
+    source = None
+    if src is not None:
+        source = ReplacementSource(
+            selector(src), src.get("fieldPath") or "", _field_options(src.get("options"))
+        )
+    targets = raw.get("targets")
+    return Replacement(
+        source,
+        None
+        if targets is None
+        else tuple(
+            ReplacementTarget(
+                select=None if t is None or t.get("select") is None else selector(t["select"]),
+                reject=tuple(selector(r) for r in (t or {}).get("reject") or ()),
+                field_paths=tuple((t or {}).get("fieldPaths") or ()),
+                options=_field_options((t or {}).get("options")),
+            )
+            for t in targets
+        ),
+    )
+
+
+def replacement_entry(raw: dict[str, Any] | None) -> ReplacementEntry:
+    raw = raw or {}
+    path = raw.get("path") or ""
+    inline = raw.get("source") is not None or bool(raw.get("targets"))
+    if path and not inline:
+        return ReplacementEntry(path=path)
+    return ReplacementEntry(path=path, replacement=replacement(raw))
+
+
+def var(raw: dict[str, Any]) -> Var:
+    ref = raw.get("objref") or {}
+    group, version = ref.get("group") or "", ref.get("version") or ""
+    api_version = ref.get("apiVersion") or ""
+    if api_version:
+        group, _, version = api_version.rpartition("/")
+    return Var(
+        name=raw.get("name") or "",
+        group=group,
+        version=version,
+        kind=ref.get("kind") or "",
+        ref_name=ref.get("name") or "",
+        namespace=ref.get("namespace") or "",
+        field_path=(raw.get("fieldref") or {}).get("fieldPath") or "metadata.name",
     )

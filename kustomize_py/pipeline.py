@@ -19,12 +19,13 @@ from typing import Any
 from kustomize_py import buildmetadata, generators, plugins
 from kustomize_py.buildmetadata import Origin, go_path_join
 from kustomize_py.errors import KustomizationError, KustomizeError, LoadError, TransformError
+from kustomize_py.fieldpath import go_text
 from kustomize_py.fieldspec import FieldSpecError, merge_specs
 from kustomize_py.loader import Loader, Root, display
 from kustomize_py.model import COMPONENT, DEPRECATED, FieldSpec, decode_struct, field_specs
 from kustomize_py.resource import ResMap, Resource
 from kustomize_py.sort import legacy_sorted
-from kustomize_py.transformers import images, namereference, namespace, patches
+from kustomize_py.transformers import images, namereference, namespace, patches, replacements, vars
 from kustomize_py.yaml_load import load_kustomization_data
 
 __all__ = ["run"]
@@ -40,6 +41,8 @@ class Accumulated:
     image_specs: tuple[FieldSpec, ...] = images.DEFAULT_FIELD_SPECS
     namespace_specs: tuple[FieldSpec, ...] = namespace.DEFAULT_FIELD_SPECS
     references: tuple[namereference.Reference, ...] = namereference.DEFAULT_REFERENCES
+    var_specs: tuple[FieldSpec, ...] = vars.DEFAULT_FIELD_SPECS
+    var_bindings: dict[str, vars.Bound] = field(default_factory=dict)
 
     def merge_config(
         self,
@@ -47,6 +50,7 @@ class Accumulated:
         image_specs: tuple[FieldSpec, ...] = (),
         namespace_specs: tuple[FieldSpec, ...] = (),
         references: tuple[namereference.Reference, ...] = (),
+        var_specs: tuple[FieldSpec, ...] = (),
     ) -> None:
         """Add field specs and name references (a sub-build's, or a configurations file's)."""
         # Most builds only ever carry the defaults: skip merging a table with itself.
@@ -55,6 +59,8 @@ class Accumulated:
                 self.image_specs = merge_specs(self.image_specs, image_specs)
             if namespace_specs is not self.namespace_specs:
                 self.namespace_specs = merge_specs(self.namespace_specs, namespace_specs)
+            if var_specs is not self.var_specs:
+                self.var_specs = merge_specs(self.var_specs, var_specs)
         except FieldSpecError as err:
             raise KustomizationError(str(err), where) from None
         if references is not self.references:
@@ -84,6 +90,7 @@ def run(path: Path, loader: Loader, deprecations: list[str]) -> list[Resource]:
     generators.add_hash_suffixes(acc.resources)
     acc.resources.reindex()
     namereference.transform(list(acc.resources), acc.references)
+    vars.resolve(list(acc.resources), acc.var_bindings, acc.var_specs, root.file)
     resources = [r for r in acc.resources if not _is_local_config(r)]
     order = root.kustomization.sort_options
     if order is None or order.order == "legacy":
@@ -150,7 +157,10 @@ def accumulate(
         )
         for res in sub.resources:
             _append(acc.resources, res, root, entry)
-        acc.merge_config(root.file, sub.image_specs, sub.namespace_specs, sub.references)
+        acc.merge_config(
+            root.file, sub.image_specs, sub.namespace_specs, sub.references, sub.var_specs
+        )
+        vars.merge(acc.var_bindings, sub.var_bindings, root.file)
 
     for entry in kust.configurations:
         path, text = loader.read_file(root, entry, "configurations file")
@@ -163,6 +173,7 @@ def accumulate(
             field_specs(config.get("images")),
             field_specs(config.get("namespace")),
             namereference.references_from_config(config.get("nameReference")),
+            field_specs(config.get("varReference")),
         )
     for entry in kust.crds:
         path, text = loader.read_file(root, entry, "crds file")
@@ -229,6 +240,10 @@ def accumulate(
     _ran(acc, kust_origin, "PatchJson6902Transformer", len(kust.patches_json6902))
     images.transform(acc.resources, kust.images, acc.image_specs)
     _ran(acc, kust_origin, "ImageTagTransformer", len(kust.images))
+    if kust.replacements:
+        entries = replacements.load(kust.replacements, root, loader)
+        replacements.transform(acc.resources, entries, root.file)
+    _ran(acc, kust_origin, "ReplacementTransformer", min(1, len(kust.replacements)))
     acc.resources.reindex()
 
     # `transformers:` plugins, then `validators:` (which must change nothing).
@@ -238,6 +253,7 @@ def accumulate(
             buildmetadata.record_transformation(acc.resources, plugin.provenance)
     for plugin in _plugin_configs(here, kust.validators):
         plugins.run_validator(plugin, acc.resources, ctx)
+    vars.bind(acc.var_bindings, acc.resources, kust.vars, root.file)
     log.debug(
         "built %s: %d resources, namespace %r, %d image entries over %d field specs",
         root.file,
@@ -427,5 +443,8 @@ def _finish_metadata(res: Resource, keep: frozenset[str] = frozenset()) -> None:
     if isinstance(annotations, dict):
         for key in [k for k in annotations if k in _BUILD_ANNOTATIONS and k not in keep]:
             del annotations[key]
+        for key, value in annotations.items():  # kustomize rewrites them as strings
+            if not isinstance(value, str):
+                annotations[key] = go_text(value)
     if not annotations or not isinstance(annotations, dict):
         del meta["annotations"]

@@ -25,10 +25,18 @@ from typing import Any
 from kustomize_py.buildmetadata import ORIGIN_ANNOTATION, Origin, go_path_join
 from kustomize_py.errors import KustomizationError, KustomizeError, ParseError, TransformError
 from kustomize_py.loader import Loader, Root, display, resources_from_text
-from kustomize_py.model import Image, Patch, Type, decode_struct, field_specs, selector
+from kustomize_py.model import (
+    Image,
+    Patch,
+    Type,
+    decode_struct,
+    field_specs,
+    replacement_entry,
+    selector,
+)
 from kustomize_py.resource import ResId, ResMap, Resource
 from kustomize_py.strategicmerge import BUILTIN, SchemaTable
-from kustomize_py.transformers import images, namespace, patches
+from kustomize_py.transformers import images, namespace, patches, replacements
 from kustomize_py.yaml_load import load_kustomization_data
 
 __all__ = [
@@ -189,6 +197,10 @@ CONFIG_STRUCTS: dict[str, dict[str, Type]] = {
         "paths": ("list", "str"),
         "patches": "str",
     },
+    "ReplacementTransformer": {
+        "metadata": "ObjectMeta",
+        "replacements": ("list", "ReplacementField"),
+    },
     "PatchJson6902Transformer": {
         "metadata": "ObjectMeta",
         "target": "Selector",
@@ -270,12 +282,20 @@ def _patch_json6902(config: PluginConfig, resources: ResMap, ctx: PluginContext)
     patches.apply_patches_json6902(resources, (entry,), ctx.read_patch, config.file)
 
 
+def _replacement(config: PluginConfig, resources: ResMap, ctx: PluginContext) -> None:
+    raw = config.decode()
+    entries = [replacement_entry(r) for r in raw.get("replacements") or ()]
+    replacements.transform(resources, replacements.load(entries, ctx.root, ctx.loader), config.file)
+    resources.reindex()
+
+
 TRANSFORMERS: dict[str, TransformerRunner] = {
     "NamespaceTransformer": _namespace,
     "ImageTagTransformer": _image_tag,
     "PatchTransformer": _patch,
     "PatchStrategicMergeTransformer": _patch_strategic_merge,
     "PatchJson6902Transformer": _patch_json6902,
+    "ReplacementTransformer": _replacement,
 }
 
 
