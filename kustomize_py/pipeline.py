@@ -16,12 +16,20 @@ from pathlib import Path
 from typing import Any
 
 from kustomize_py.errors import KustomizationError, KustomizeError, TransformError
-from kustomize_py.fieldspec import FieldSpecError, merge_specs
+from kustomize_py.fieldspec import FieldSpecError, merge_specs, sort_specs
 from kustomize_py.loader import Loader, Root, display, resources_from_text
 from kustomize_py.model import DEPRECATED, FieldSpec, decode_struct, field_specs
 from kustomize_py.resource import ResMap, Resource
 from kustomize_py.sort import legacy_sorted
-from kustomize_py.transformers import images, namereference, namespace
+from kustomize_py.transformers import annotations as common_annotations
+from kustomize_py.transformers import (
+    images,
+    labels,
+    namereference,
+    namespace,
+    prefixsuffix,
+    replicas,
+)
 from kustomize_py.yaml_load import load_kustomization_data
 
 __all__ = ["run"]
@@ -31,12 +39,30 @@ log = logging.getLogger(__name__)
 
 @dataclass(slots=True)
 class Accumulated:
-    """A built kustomization: its resources and the field specs it passes upward."""
+    """A built kustomization: its resources and the field specs it passes upward.
+
+    The field-spec tables merge as kustomize's TransformerConfig does: a build starts
+    with empty tables, merges its sub-builds' tables, then its own (the defaults merged
+    with its ``configurations:`` files); each merge keeps the tables sorted in
+    kustomize's order, which decides which spec absorbs which.
+    """
 
     resources: ResMap = field(default_factory=ResMap)
-    image_specs: tuple[FieldSpec, ...] = images.DEFAULT_FIELD_SPECS
-    namespace_specs: tuple[FieldSpec, ...] = namespace.DEFAULT_FIELD_SPECS
+    image_specs: tuple[FieldSpec, ...] = sort_specs(images.DEFAULT_FIELD_SPECS)
+    namespace_specs: tuple[FieldSpec, ...] = sort_specs(namespace.DEFAULT_FIELD_SPECS)
     references: tuple[namereference.Reference, ...] = namereference.DEFAULT_REFERENCES
+    # The other field-spec tables of kustomize's TransformerConfig, by its field names.
+    specs: dict[str, tuple[FieldSpec, ...]] = field(default_factory=lambda: dict(DEFAULT_SPECS))
+
+    @classmethod
+    def empty(cls) -> Accumulated:
+        """No resources and empty field-spec tables (kustomize's empty accumulator)."""
+        return cls(
+            image_specs=(),
+            namespace_specs=(),
+            references=(),
+            specs=dict.fromkeys(DEFAULT_SPECS, ()),
+        )
 
     def merge_config(
         self,
@@ -44,18 +70,46 @@ class Accumulated:
         image_specs: tuple[FieldSpec, ...] = (),
         namespace_specs: tuple[FieldSpec, ...] = (),
         references: tuple[namereference.Reference, ...] = (),
+        specs: dict[str, tuple[FieldSpec, ...]] | None = None,
     ) -> None:
         """Add field specs and name references (a sub-build's, or a configurations file's)."""
         # Most builds only ever carry the defaults: skip merging a table with itself.
         try:
             if image_specs is not self.image_specs:
-                self.image_specs = merge_specs(self.image_specs, image_specs)
+                self.image_specs = sort_specs(merge_specs(self.image_specs, image_specs))
             if namespace_specs is not self.namespace_specs:
-                self.namespace_specs = merge_specs(self.namespace_specs, namespace_specs)
+                self.namespace_specs = sort_specs(
+                    merge_specs(self.namespace_specs, namespace_specs)
+                )
+            for name, table in (specs or {}).items():
+                if table is not self.specs[name]:
+                    self.specs[name] = sort_specs(merge_specs(self.specs[name], table))
         except FieldSpecError as err:
             raise KustomizationError(str(err), where) from None
         if references is not self.references:
             self.references = tuple(dict.fromkeys((*self.references, *references)))
+
+    def merge_from(self, where: str, other: Accumulated) -> None:
+        """Merge every table of ``other`` into this one."""
+        self.merge_config(
+            where, other.image_specs, other.namespace_specs, other.references, other.specs
+        )
+
+
+# Field-spec tables by their name in a ``configurations:`` file, with kustomize's defaults.
+DEFAULT_SPECS: dict[str, tuple[FieldSpec, ...]] = {
+    name: sort_specs(table)
+    for name, table in (
+        ("namePrefix", prefixsuffix.DEFAULT_PREFIX_SPECS),
+        ("nameSuffix", prefixsuffix.DEFAULT_SUFFIX_SPECS),
+        ("commonLabels", labels.COMMON_LABEL_SPECS),
+        ("labels", labels.LABEL_SPECS),
+        ("templateLabels", labels.TEMPLATE_LABEL_SPECS),
+        ("volumeClaimTemplateLabels", labels.VOLUME_CLAIM_TEMPLATE_LABEL_SPECS),
+        ("commonAnnotations", common_annotations.DEFAULT_FIELD_SPECS),
+        ("replicas", replicas.DEFAULT_FIELD_SPECS),
+    )
+}
 
 
 def run(path: Path, loader: Loader, deprecations: list[str]) -> list[Resource]:
@@ -82,7 +136,7 @@ def accumulate(
     kust = root.kustomization
     deprecations.extend(DEPRECATED[name] for name in kust.used_deprecated)
     log.debug("building %s", root.file)
-    acc = Accumulated()
+    acc = Accumulated.empty()
     for entry in kust.resources:
         path = loader.resolve_file(root, entry)
         if path is not None:
@@ -95,25 +149,51 @@ def accumulate(
         sub = accumulate(loader.load_root(sub_dir), loader, (*stack, sub_dir), deprecations)
         for res in sub.resources:
             _append(acc.resources, res, root, entry)
-        acc.merge_config(root.file, sub.image_specs, sub.namespace_specs, sub.references)
+        acc.merge_from(root.file, sub)
 
+    own = Accumulated()  # kustomize's defaults, merged with the configurations files
+    user = Accumulated.empty()
     for entry in kust.configurations:
         path, text = loader.read_file(root, entry, "configurations file")
         origin = display(path)
         config = decode_struct(
             load_kustomization_data(text, origin) or {}, "TransformerConfig", origin, text
         )
-        acc.merge_config(
+        user.merge_config(
             origin,
             field_specs(config.get("images")),
             field_specs(config.get("namespace")),
             namereference.references_from_config(config.get("nameReference")),
+            {name: field_specs(config.get(name)) for name in DEFAULT_SPECS},
         )
+    if kust.configurations:
+        own.merge_from(root.file, user)
+    acc.merge_from(root.file, own)
     for entry in kust.crds:
         path, text = loader.read_file(root, entry, "crds file")
         _check_openapi_definitions(load_kustomization_data(text, display(path)), display(path))
 
     namespace.transform(acc.resources, kust.namespace, acc.namespace_specs)
+    specs = acc.specs
+    prefixsuffix.transform(
+        acc.resources,
+        kust.name_prefix,
+        kust.name_suffix,
+        specs["namePrefix"],
+        specs["nameSuffix"],
+    )
+    labels.transform(
+        acc.resources,
+        kust.labels,
+        kust.common_labels,
+        where=root.file,
+        common=specs["commonLabels"],
+        label_specs=specs["labels"],
+        templates=specs["templateLabels"],
+        volume_claim_templates=specs["volumeClaimTemplateLabels"],
+    )
+    common_annotations.transform(acc.resources, kust.common_annotations, specs["commonAnnotations"])
+    replicas.transform(acc.resources, kust.replicas, specs["replicas"], where=root.file)
     images.transform(acc.resources, kust.images, acc.image_specs)
     acc.resources.reindex()
     log.debug(

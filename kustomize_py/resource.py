@@ -125,6 +125,10 @@ class Resource:
     data: dict[str, Any]
     origin: str
     previous_ids: list[ResId] = field(default_factory=list)
+    # Name prefixes and suffixes added so far, innermost first (kustomize's
+    # internal.config.kubernetes.io/prefixes and /suffixes build annotations).
+    prefixes: list[str] = field(default_factory=list)
+    suffixes: list[str] = field(default_factory=list)
 
     @property
     def id(self) -> ResId:

@@ -404,14 +404,30 @@ def _select(
         and (role_ref is None or _any_previous(r, *role_ref))
         and referrer.same_namespace_rule(r)
     ]
+    if len(found) == 1:
+        return found[0]
+    # kustomize then keeps the candidates with the referrer's name prefixes and suffixes
+    # (the shorter list of each equal to the end of the longer one).
+    found = [r for r in found if _same_affixes(r, referrer.res)]
     if not found:
         return None
-    # kustomize then keeps the candidates with the referrer's name prefixes and suffixes;
-    # nothing in a build without name transformers sets any, so all of them stay.
     if len({identity(r) for r in found}) == 1:
         return found[0]
     ids = ", ".join(str(r.id) for r in found)
     raise _Ambiguous(f"found multiple possible referrals: {ids}")
+
+
+def _same_affixes(candidate: Resource, referrer: Resource) -> bool:
+    return _same_ending(candidate.prefixes, referrer.prefixes) and _same_ending(
+        candidate.suffixes, referrer.suffixes
+    )
+
+
+def _same_ending(a: list[str], b: list[str]) -> bool:
+    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
+    if not shorter:
+        return not longer
+    return longer[len(longer) - len(shorter) :] == shorter
 
 
 def _any_previous(res: Resource, group: str, version: str, kind: str) -> bool:

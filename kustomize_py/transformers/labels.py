@@ -1,0 +1,181 @@
+"""``labels`` and the deprecated ``commonLabels`` (kustomize's LabelTransformer).
+
+Each ``labels:`` entry is one transformer run, then ``commonLabels`` one more (so it
+wins a key clash). Where the pairs go is field specs, merged per entry:
+
+* the entry's own ``fields`` first;
+* with ``includeSelectors``: the commonLabels specs (metadata, pod templates, volume
+  claim templates and selectors), plus the ``labels`` specs;
+* otherwise the ``labels`` specs (``metadata/labels``), plus the template specs with
+  ``includeTemplates`` and the volume-claim-template specs with
+  ``includeVolumeClaimTemplates``.
+
+``commonLabels`` uses the commonLabels specs alone. Each table can be extended by a
+``configurations:`` file (``commonLabels``, ``labels``, ``templateLabels``,
+``volumeClaimTemplateLabels``). A spec with ``create`` makes the map (and the maps on
+the way) when missing; values always overwrite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from kustomize_py.errors import TransformError
+from kustomize_py.fieldspec import FieldSpecError, find, merge_specs
+from kustomize_py.model import FieldSpec, Label
+from kustomize_py.resource import Resource
+
+__all__ = [
+    "COMMON_LABEL_SPECS",
+    "LABEL_SPECS",
+    "TEMPLATE_LABEL_SPECS",
+    "VOLUME_CLAIM_TEMPLATE_LABEL_SPECS",
+    "apply_pairs",
+    "entry_specs",
+    "transform",
+]
+
+
+def _specs(path: str, *kinds: str, create: bool = True) -> tuple[FieldSpec, ...]:
+    """``path`` in each ``group/version/Kind`` (``"/Kind"`` for any group, ``"v1/Kind"``
+    for the core ``v1``, ``"apps//Kind"`` for any version of a group)."""
+    out = []
+    for entry in kinds:
+        group_version, _, kind = entry.rpartition("/")
+        group, _, version = group_version.rpartition("/")
+        if group_version == "v1":
+            group, version = "", "v1"
+        elif "/" not in group_version:
+            group, version = group_version, ""
+        out.append(FieldSpec(path, group=group, version=version, kind=kind, create=create))
+    return tuple(out)
+
+
+_TEMPLATE = "spec/template/metadata/labels"
+LABEL_SPECS = (FieldSpec("metadata/labels", create=True),)
+TEMPLATE_LABEL_SPECS = (
+    FieldSpec("metadata/labels", create=True),
+    *_specs(_TEMPLATE, "v1/ReplicationController", "/Deployment", "/ReplicaSet", "/DaemonSet"),
+    *_specs(_TEMPLATE, "apps/StatefulSet", "batch/Job"),
+    *_specs("spec/jobTemplate/metadata/labels", "batch/CronJob"),
+    *_specs("spec/jobTemplate/spec/template/metadata/labels", "batch/CronJob"),
+)
+VOLUME_CLAIM_TEMPLATE_LABEL_SPECS = _specs(
+    "spec/volumeClaimTemplates[]/metadata/labels", "apps/StatefulSet"
+)
+
+_AFFINITY = "spec/template/spec/affinity"
+_POD_SELECTORS = (
+    f"{_AFFINITY}/podAffinity/preferredDuringSchedulingIgnoredDuringExecution/"
+    "podAffinityTerm/labelSelector/matchLabels",
+    f"{_AFFINITY}/podAffinity/requiredDuringSchedulingIgnoredDuringExecution/"
+    "labelSelector/matchLabels",
+    f"{_AFFINITY}/podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution/"
+    "podAffinityTerm/labelSelector/matchLabels",
+    f"{_AFFINITY}/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution/"
+    "labelSelector/matchLabels",
+    "spec/template/spec/topologySpreadConstraints/labelSelector/matchLabels",
+)
+_MATCH = "spec/selector/matchLabels"
+_NET = "networking.k8s.io/NetworkPolicy"
+# kustomize's commonLabels table, in its order: selectors, then the template labels,
+# then the volume claim template labels.
+COMMON_LABEL_SPECS = (
+    *_specs("spec/selector", "v1/Service", "v1/ReplicationController"),
+    *_specs(_MATCH, "/Deployment"),
+    *(s for p in _POD_SELECTORS for s in _specs(p, "apps/Deployment", create=False)),
+    *_specs(_MATCH, "/ReplicaSet", "/DaemonSet", "apps/StatefulSet"),
+    *(s for p in _POD_SELECTORS for s in _specs(p, "apps/StatefulSet", create=False)),
+    *_specs(_MATCH, "batch/Job", create=False),
+    *_specs("spec/jobTemplate/spec/selector/matchLabels", "batch/CronJob", create=False),
+    *_specs(_MATCH, "policy/PodDisruptionBudget", create=False),
+    *_specs("spec/podSelector/matchLabels", _NET, create=False),
+    *_specs("spec/ingress/from/podSelector/matchLabels", _NET, create=False),
+    *_specs("spec/egress/to/podSelector/matchLabels", _NET, create=False),
+    *TEMPLATE_LABEL_SPECS,
+    *VOLUME_CLAIM_TEMPLATE_LABEL_SPECS,
+)
+
+
+def entry_specs(
+    label: Label,
+    *,
+    common: Sequence[FieldSpec] = COMMON_LABEL_SPECS,
+    labels: Sequence[FieldSpec] = LABEL_SPECS,
+    templates: Sequence[FieldSpec] = TEMPLATE_LABEL_SPECS,
+    volume_claim_templates: Sequence[FieldSpec] = VOLUME_CLAIM_TEMPLATE_LABEL_SPECS,
+) -> tuple[FieldSpec, ...]:
+    """The field specs one ``labels:`` entry applies to (raises ``FieldSpecError`` on a
+    spec conflicting with a default one)."""
+    if label.include_selectors:
+        return merge_specs(label.fields, common, labels)
+    return merge_specs(
+        label.fields,
+        labels,
+        templates if label.include_templates else (),
+        volume_claim_templates if label.include_volume_claim_templates else (),
+    )
+
+
+def transform(
+    resources: Iterable[Resource],
+    labels: Sequence[Label],
+    common_labels: Sequence[tuple[str, str]],
+    *,
+    where: str,
+    common: Sequence[FieldSpec] = COMMON_LABEL_SPECS,
+    label_specs: Sequence[FieldSpec] = LABEL_SPECS,
+    templates: Sequence[FieldSpec] = TEMPLATE_LABEL_SPECS,
+    volume_claim_templates: Sequence[FieldSpec] = VOLUME_CLAIM_TEMPLATE_LABEL_SPECS,
+) -> None:
+    """Apply the ``labels`` entries, then ``common_labels``, in place. ``where`` names
+    the kustomization file for configuration errors."""
+    resources = list(resources)
+    runs = []
+    for label in labels:
+        try:
+            specs = entry_specs(
+                label,
+                common=common,
+                labels=label_specs,
+                templates=templates,
+                volume_claim_templates=volume_claim_templates,
+            )
+        except FieldSpecError as err:
+            raise TransformError(f"failed to merge labels: {err}", where) from None
+        runs.append((label.pairs, specs))
+    runs.append((tuple(common_labels), tuple(common)))
+    for pairs, specs in runs:
+        apply_pairs(resources, pairs, specs, "labels")
+
+
+def apply_pairs(
+    resources: Iterable[Resource],
+    pairs: Sequence[tuple[str, str]],
+    specs: Sequence[FieldSpec],
+    what: str,
+) -> None:
+    """Set every pair in every map the specs designate (LabelTransformer and
+    AnnotationsTransformer alike); nothing happens without pairs."""
+    if not pairs:
+        return
+    for res in resources:
+        try:
+            for spec in specs:
+                for holder, key in find(res.data, spec):
+                    target = holder[key]
+                    if target is None:
+                        target = holder[key] = {}
+                    if not isinstance(target, dict):
+                        raise FieldSpecError(
+                            f"expected a map of {what} at '{spec.path}', got {_kind(target)}"
+                        )
+                    for name, value in pairs:
+                        target[name] = value
+        except FieldSpecError as err:
+            raise TransformError(f"{err} (in {res.id})", res.origin) from None
+
+
+def _kind(value: Any) -> str:
+    return "a sequence" if isinstance(value, list) else f"the scalar {value!r}"
