@@ -192,7 +192,9 @@ def accumulate(
         templates=specs["templateLabels"],
         volume_claim_templates=specs["volumeClaimTemplateLabels"],
     )
-    common_annotations.transform(acc.resources, kust.common_annotations, specs["commonAnnotations"])
+    common_annotations.transform(
+        acc.resources, kust.common_annotations, specs["commonAnnotations"], where=root.file
+    )
     replicas.transform(acc.resources, kust.replicas, specs["replicas"], where=root.file)
     images.transform(acc.resources, kust.images, acc.image_specs)
     acc.resources.reindex()

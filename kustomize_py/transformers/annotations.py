@@ -38,6 +38,8 @@ def transform(
     resources: Iterable[Resource],
     annotations: Sequence[tuple[str, str]],
     field_specs: Sequence[FieldSpec] = DEFAULT_FIELD_SPECS,
+    *,
+    where: str,
 ) -> None:
-    """Set ``annotations`` on ``resources`` in place."""
-    apply_pairs(resources, annotations, field_specs, "annotations")
+    """Set ``annotations`` on ``resources`` in place; ``where`` names the kustomization."""
+    apply_pairs(resources, annotations, field_specs, "annotations", where=where)

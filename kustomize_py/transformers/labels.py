@@ -25,6 +25,9 @@ from kustomize_py.errors import TransformError
 from kustomize_py.fieldspec import FieldSpecError, find, merge_specs
 from kustomize_py.model import FieldSpec, Label
 from kustomize_py.resource import Resource
+from kustomize_py.yaml_load import resolve_plain
+
+_STR, _INT, _TIMESTAMP = "!!str", "!!int", "!!timestamp"
 
 __all__ = [
     "COMMON_LABEL_SPECS",
@@ -147,7 +150,7 @@ def transform(
         runs.append((label.pairs, specs))
     runs.append((tuple(common_labels), tuple(common)))
     for pairs, specs in runs:
-        apply_pairs(resources, pairs, specs, "labels")
+        apply_pairs(resources, pairs, specs, "labels", where=where)
 
 
 def apply_pairs(
@@ -155,17 +158,23 @@ def apply_pairs(
     pairs: Sequence[tuple[str, str]],
     specs: Sequence[FieldSpec],
     what: str,
+    *,
+    where: str,
 ) -> None:
     """Set every pair in every map the specs designate (LabelTransformer and
-    AnnotationsTransformer alike); nothing happens without pairs."""
+    AnnotationsTransformer alike); nothing happens without pairs. ``where`` names the
+    kustomization the pairs come from."""
     if not pairs:
         return
+    pairs = [(_written_key(name, what, where), value) for name, value in pairs]
     for res in resources:
         try:
             for spec in specs:
                 for holder, key in find(res.data, spec):
                     target = holder[key]
                     if target is None:
+                        if not spec.create:
+                            continue  # an existing null stays null unless the spec creates
                         target = holder[key] = {}
                     if not isinstance(target, dict):
                         raise FieldSpecError(
@@ -175,6 +184,20 @@ def apply_pairs(
                         target[name] = value
         except FieldSpecError as err:
             raise TransformError(f"{err} (in {res.id})", res.origin) from None
+
+
+def _written_key(name: str, what: str, where: str) -> str:
+    """The key as kustomize's output will hold it: kyaml writes it as a plain scalar, which
+    the next read types by YAML 1.2 rules (``0x1F`` becomes 31, a date a timestamp); a key
+    read back as a boolean, null, float or merge key cannot become a JSON key."""
+    tag, value = resolve_plain(name, v2=False)
+    if tag in (_STR, _INT, _TIMESTAMP):
+        return str(value)
+    raise TransformError(
+        f"{what} key {name!r} is written unquoted and reads back as {tag}, which is not a "
+        "valid JSON object key",
+        where,
+    )
 
 
 def _kind(value: Any) -> str:

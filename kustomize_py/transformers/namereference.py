@@ -64,10 +64,10 @@ _POD = {
 }
 
 
-def _in_pods(kinds: str, *paths: str) -> list[FieldSpec]:
-    """``paths`` inside the pod spec of each kind (Pod's own specs carry version v1)."""
+def _in_pods(kinds: str, *paths: str, pod_version: str = "v1") -> list[FieldSpec]:
+    """``paths`` inside the pod spec of each kind (Pod's own specs carry ``pod_version``)."""
     return [
-        FieldSpec(f"{_POD[k]}/{p}", version="v1" if k == "Pod" else "", kind=k)
+        FieldSpec(f"{_POD[k]}/{p}", version=pod_version if k == "Pod" else "", kind=k)
         for k in kinds.split()
         for p in paths
     ]
@@ -161,7 +161,6 @@ DEFAULT_REFERENCES: tuple[Reference, ...] = (
                 "webhooks/clientConfig/service",
                 group=_ADMISSION,
             ),
-            *_specs("HTTPRoute", "spec/rules/backendRefs/name"),
         ),
         version="v1",
     ),
@@ -175,13 +174,13 @@ DEFAULT_REFERENCES: tuple[Reference, ...] = (
         "ServiceAccount",
         (
             *_specs("RoleBinding ClusterRoleBinding", "subjects", group=_RBAC),
-            *_in_pods(_WITH_RC, "serviceAccountName"),
+            *_in_pods(_WITH_RC, "serviceAccountName", pod_version=""),
         ),
         version="v1",
     ),
     Reference(
         "PersistentVolumeClaim",
-        tuple(_in_pods(_WITH_RC, "volumes/persistentVolumeClaim/claimName")),
+        tuple(_in_pods(_WITH_RC, "volumes/persistentVolumeClaim/claimName", pod_version="")),
         version="v1",
     ),
     Reference(
@@ -203,9 +202,14 @@ DEFAULT_REFERENCES: tuple[Reference, ...] = (
     ),
     Reference(
         "PriorityClass",
-        tuple(_in_pods(_WITH_RC, "priorityClassName")),
+        tuple(_in_pods(_WITH_RC, "priorityClassName", pod_version="")),
         group="scheduling.k8s.io",
         version="v1",
+    ),
+    Reference(
+        "ValidatingAdmissionPolicy",
+        tuple(_specs("ValidatingAdmissionPolicyBinding", "spec/policyName", group=_ADMISSION)),
+        group=_ADMISSION,
     ),
     Reference(
         "IngressClass",
