@@ -11,9 +11,10 @@ rewriting each resource's metadata without build annotations, and sorting.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from kustomize_py.errors import KustomizationError, KustomizeError, TransformError
 from kustomize_py.fieldspec import FieldSpecError, merge_specs, sort_specs
@@ -75,25 +76,55 @@ class Accumulated:
         """Add field specs and name references (a sub-build's, or a configurations file's)."""
         # Most builds only ever carry the defaults: skip merging a table with itself.
         try:
-            if image_specs is not self.image_specs:
-                self.image_specs = sort_specs(merge_specs(self.image_specs, image_specs))
-            if namespace_specs is not self.namespace_specs:
-                self.namespace_specs = sort_specs(
-                    merge_specs(self.namespace_specs, namespace_specs)
-                )
+            self.image_specs = _merged(self.image_specs, image_specs, _merge_table)
+            self.namespace_specs = _merged(self.namespace_specs, namespace_specs, _merge_table)
             for name, table in (specs or {}).items():
-                if table is not self.specs[name]:
-                    self.specs[name] = sort_specs(merge_specs(self.specs[name], table))
+                self.specs[name] = _merged(self.specs[name], table, _merge_table)
         except FieldSpecError as err:
             raise KustomizationError(str(err), where) from None
-        if references is not self.references:
-            self.references = tuple(dict.fromkeys((*self.references, *references)))
+        self.references = _merged(self.references, references, _merge_references)
 
     def merge_from(self, where: str, other: Accumulated) -> None:
         """Merge every table of ``other`` into this one."""
         self.merge_config(
             where, other.image_specs, other.namespace_specs, other.references, other.specs
         )
+
+
+T = TypeVar("T")
+
+# Merges already done, by the identity of their operands (which the entry keeps alive):
+# every layer of a build merges the same default tables, so most merges repeat.
+_MERGES: dict[tuple[int, int], tuple[object, object, object]] = {}
+
+
+def _merged(
+    old: tuple[T, ...], new: tuple[T, ...], merge: Callable[..., tuple[T, ...]]
+) -> tuple[T, ...]:
+    """``merge(old, new)``, reusing an earlier result and returning an operand itself when
+    the result equals it (so identical tables stay identical objects up the layers)."""
+    if new is old or not new:
+        return old
+    key = (id(old), id(new))
+    hit = _MERGES.get(key)
+    if hit is not None and hit[0] is old and hit[1] is new:
+        return hit[2]  # type: ignore[return-value]
+    result = merge(old, new)
+    result = old if result == old else new if result == new else result
+    if len(_MERGES) > 4096:
+        _MERGES.clear()
+    _MERGES[key] = (old, new, result)
+    return result
+
+
+def _merge_table(old: tuple[FieldSpec, ...], new: tuple[FieldSpec, ...]) -> tuple[FieldSpec, ...]:
+    return sort_specs(merge_specs(old, new))
+
+
+def _merge_references(
+    old: tuple[namereference.Reference, ...], new: tuple[namereference.Reference, ...]
+) -> tuple[namereference.Reference, ...]:
+    return tuple(dict.fromkeys((*old, *new)))
 
 
 # Field-spec tables by their name in a ``configurations:`` file, with kustomize's defaults.
