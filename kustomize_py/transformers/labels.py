@@ -169,21 +169,43 @@ def apply_pairs(
     pairs = [(_written_key(name, what, where), value) for name, value in pairs]
     for res in resources:
         try:
-            for spec in specs:
-                for holder, key in find(res.data, spec):
-                    target = holder[key]
-                    if target is None:
-                        if not spec.create:
-                            continue  # an existing null stays null unless the spec creates
-                        target = holder[key] = {}
-                    if not isinstance(target, dict):
-                        raise FieldSpecError(
-                            f"expected a map of {what} at '{spec.path}', got {_kind(target)}"
-                        )
-                    for name, value in pairs:
-                        target[name] = value
+            for name, value in pairs:
+                _set_everywhere(res, specs, name, value, what)
         except FieldSpecError as err:
             raise TransformError(f"{err} (in {res.id})", res.origin) from None
+
+
+def _set_everywhere(
+    res: Resource, specs: Sequence[FieldSpec], name: str, value: str, what: str
+) -> None:
+    """Set ``name: value`` in every map the specs designate in one resource.
+
+    kustomize creates one YAML node for the value and puts that very node into every map
+    where the key is new; where the key exists, it overwrites the existing node's
+    content instead. So maps that got a key from one run share its value from then on,
+    and a later run writing the key in one of them changes it in all of them (even in
+    maps that later run does not designate, such as a selector).
+    """
+    links = res.value_links
+    created: list[tuple[dict[str, Any], str]] = []
+    for spec in specs:
+        for holder, key in find(res.data, spec):
+            target = holder[key]
+            if target is None:
+                if not spec.create:
+                    continue  # an existing null stays null unless the spec creates
+                target = holder[key] = {}
+            if not isinstance(target, dict):
+                raise FieldSpecError(
+                    f"expected a map of {what} at '{spec.path}', got {_kind(target)}"
+                )
+            if name not in target:
+                target[name] = value
+                created.append((target, name))
+                links[(id(target), name)] = created
+                continue
+            for shared, shared_key in links.get((id(target), name), ((target, name),)):
+                shared[shared_key] = value
 
 
 def _written_key(name: str, what: str, where: str) -> str:
