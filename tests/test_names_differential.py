@@ -94,7 +94,7 @@ class Tree:
                     entry["includeTemplates"] = True
                 kust["labels"] = [entry]
             if layer.annotations:
-                kust["commonAnnotations"] = {"owner": f"l{i}", "n": "0755"}
+                kust["commonAnnotations"] = {"owner": f"l{i}", "num": "0755"}
             (directory / "kustomization.yaml").write_text(_yaml(kust))
 
 

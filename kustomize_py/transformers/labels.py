@@ -166,28 +166,37 @@ def apply_pairs(
     kustomization the pairs come from."""
     if not pairs:
         return
-    pairs = [(_written_key(name, what, where), value) for name, value in pairs]
+    written = [(_written_key(name), name, value) for name, value in pairs]
     for res in resources:
         try:
-            for name, value in pairs:
-                _set_everywhere(res, specs, name, value, what)
+            for key, name, value in written:
+                if _set_everywhere(res, specs, key or name, value, what) and key is None:
+                    # Only a key that reaches the output is an error, as in kustomize.
+                    raise TransformError(
+                        f"{what} key {name!r} is written unquoted and reads back as a "
+                        f"{resolve_plain(name, v2=False)[0]} (in {res.id}), which cannot be "
+                        "a JSON object key",
+                        where,
+                    )
         except FieldSpecError as err:
             raise TransformError(f"{err} (in {res.id})", res.origin) from None
 
 
 def _set_everywhere(
     res: Resource, specs: Sequence[FieldSpec], name: str, value: str, what: str
-) -> None:
+) -> bool:
     """Set ``name: value`` in every map the specs designate in one resource.
 
     kustomize creates one YAML node for the value and puts that very node into every map
     where the key is new; where the key exists, it overwrites the existing node's
     content instead. So maps that got a key from one run share its value from then on,
     and a later run writing the key in one of them changes it in all of them (even in
-    maps that later run does not designate, such as a selector).
+    maps that later run does not designate, such as a selector). Returns whether any
+    map got the key.
     """
     links = res.value_links
     created: list[tuple[dict[str, Any], str]] = []
+    done = False
     for spec in specs:
         for holder, key in find(res.data, spec):
             target = holder[key]
@@ -206,20 +215,16 @@ def _set_everywhere(
                 continue
             for shared, shared_key in links.get((id(target), name), ((target, name),)):
                 shared[shared_key] = value
+            done = True
+    return done or bool(created)
 
 
-def _written_key(name: str, what: str, where: str) -> str:
+def _written_key(name: str) -> str | None:
     """The key as kustomize's output will hold it: kyaml writes it as a plain scalar, which
-    the next read types by YAML 1.2 rules (``0x1F`` becomes 31, a date a timestamp); a key
-    read back as a boolean, null, float or merge key cannot become a JSON key."""
+    the next read types by YAML 1.2 rules (``0x1F`` becomes 31, a date a timestamp).
+    ``None`` for a key read back as a boolean, null, float or merge key."""
     tag, value = resolve_plain(name, v2=False)
-    if tag in (_STR, _INT, _TIMESTAMP):
-        return str(value)
-    raise TransformError(
-        f"{what} key {name!r} is written unquoted and reads back as {tag}, which is not a "
-        "valid JSON object key",
-        where,
-    )
+    return str(value) if tag in (_STR, _INT, _TIMESTAMP) else None
 
 
 def _kind(value: Any) -> str:
