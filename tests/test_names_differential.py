@@ -190,7 +190,7 @@ def _compare(tree: Tree) -> None:
 
 
 # A longer, random hunt: NAMES_FUZZ_EXAMPLES=5000 NAMES_FUZZ_RANDOM=1 pytest ...
-_EXAMPLES = int(os.environ.get("NAMES_FUZZ_EXAMPLES", "300"))
+_EXAMPLES = int(os.environ.get("NAMES_FUZZ_EXAMPLES", "200"))
 _RANDOM = os.environ.get("NAMES_FUZZ_RANDOM") == "1"
 
 _DIAMOND = ((1, 2), (3,), (3,), ())
