@@ -57,7 +57,8 @@ def find(data: dict[str, Any], spec: FieldSpec, *, create: bool = True) -> Itera
 def _walk(node: Any, steps: tuple[str, ...], create: bool) -> Iterator[Location]:
     if isinstance(node, list):
         for item in node:
-            yield from _walk(item, steps, create)
+            if item is not None:  # kyaml passes over null sequence items
+                yield from _walk(item, steps, create)
         return
     if not isinstance(node, dict):
         raise FieldSpecError("expected sequence or mapping node")
