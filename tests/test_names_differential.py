@@ -42,7 +42,10 @@ from test_namespace_differential import (
 
 from kustomize_py.resource import CLUSTER_SCOPED
 
-pytestmark = pytest.mark.reference
+pytestmark = [
+    pytest.mark.reference,
+    pytest.mark.filterwarnings("ignore::kustomize_py.KustomizeDeprecationWarning"),
+]
 
 require_reference()  # skips the module without the reference (pykustomize)
 
