@@ -388,10 +388,10 @@ def decode_kustomization(data: Any, path: str, text: str) -> Kustomization:
         labels=tuple(_label(entry) for entry in raw.get("labels") or () if entry is not None),
         common_labels=_pairs(raw.get("commonLabels")),
         common_annotations=_pairs(raw.get("commonAnnotations")),
+        # A null entry is Go's zero Replica (no name), which then matches nothing.
         replicas=tuple(
-            Replica(name=r.get("name") or "", count=r.get("count") or 0)
+            Replica(name=(r or {}).get("name") or "", count=(r or {}).get("count") or 0)
             for r in raw.get("replicas") or ()
-            if r is not None
         ),
         sort_options=_sort_options(sort, decoder) if sort is not None else None,
         used_deprecated=tuple(f for f in DEPRECATED if raw.get(f) is not None),
