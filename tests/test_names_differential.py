@@ -6,7 +6,8 @@ sibling bases, a base shared by two overlays), with the same resource generators
 (RBAC bindings and subjects, workloads referring to ServiceAccounts and ConfigMaps,
 webhooks, APIServices, CRDs, Namespaces, cluster-scoped and custom kinds), and each
 layer now also drawing a name prefix and suffix (often one a sibling layer uses too),
-an optional ``namespace:``, ``commonLabels``/``labels`` and ``commonAnnotations``. A
+an optional ``namespace:``, ``commonLabels``/``labels``, ``commonAnnotations`` and a
+``replicas:`` entry naming a workload by an original or prefixed name. A
 base reached through two differently prefixed overlays is where kustomize's
 prefix/suffix sieve decides which copy a reference means. Each tree is built by both
 implementations and compared byte for byte (or both must fail).
@@ -62,6 +63,7 @@ class Layer:
     suffix: str = ""
     labels: str = ""  # "", "common", "selectors", "templates", "metadata"
     annotations: bool = False
+    replicas: str = ""  # a name for a ``replicas:`` entry, or none
     resources: tuple[dict[str, Any], ...] = ()
     children: tuple[int, ...] = ()
     files_first: bool = False
@@ -98,6 +100,8 @@ class Tree:
                 kust["labels"] = [entry]
             if layer.annotations:
                 kust["commonAnnotations"] = {"owner": f"l{i}", "num": "0755"}
+            if layer.replicas:
+                kust["replicas"] = [{"name": layer.replicas, "count": i + 2}]
             (directory / "kustomization.yaml").write_text(_yaml(kust))
 
 
@@ -112,6 +116,7 @@ def layers(
         suffix=draw(st.sampled_from(_SUFFIXES)),
         labels=draw(st.sampled_from(["", "", "", "common", "selectors", "templates", "metadata"])),
         annotations=draw(st.integers(0, 3)) == 2,
+        replicas=draw(st.sampled_from(["", "", "", "", "", *names, "p-app", "app-s"])),
         resources=tuple(found),
         children=children,
         files_first=draw(st.booleans()),
