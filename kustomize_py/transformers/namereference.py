@@ -411,26 +411,30 @@ def _select(
     if len(found) == 1:
         return found[0]
     # kustomize then keeps the candidates with the referrer's name prefixes and suffixes
-    # (the shorter list of each equal to the end of the longer one).
-    found = [r for r in found if _same_affixes(r, referrer.res)]
-    if not found:
-        return None
+    # (the shorter list of each equal to the end of the longer one). When none has
+    # them, a single candidate whose lists are compatible (an empty list fits any) is
+    # taken, else nothing; these rules are the reference's observed behaviour.
+    strict = [r for r in found if _same_affixes(r, referrer.res)]
+    if not strict:
+        loose = [r for r in found if _same_affixes(r, referrer.res, empty_fits=True)]
+        return loose[0] if len(loose) == 1 else None
+    found = strict
     if len({identity(r) for r in found}) == 1:
         return found[0]
     ids = ", ".join(str(r.id) for r in found)
     raise _Ambiguous(f"found multiple possible referrals: {ids}")
 
 
-def _same_affixes(candidate: Resource, referrer: Resource) -> bool:
-    return _same_ending(candidate.prefixes, referrer.prefixes) and _same_ending(
-        candidate.suffixes, referrer.suffixes
+def _same_affixes(candidate: Resource, referrer: Resource, *, empty_fits: bool = False) -> bool:
+    return _same_ending(candidate.prefixes, referrer.prefixes, empty_fits) and _same_ending(
+        candidate.suffixes, referrer.suffixes, empty_fits
     )
 
 
-def _same_ending(a: list[str], b: list[str]) -> bool:
+def _same_ending(a: list[str], b: list[str], empty_fits: bool = False) -> bool:
     shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
     if not shorter:
-        return not longer
+        return empty_fits or not longer
     return longer[len(longer) - len(shorter) :] == shorter
 
 
