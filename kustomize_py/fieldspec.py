@@ -15,8 +15,9 @@ from typing import Any
 
 from kustomize_py.model import FieldSpec
 from kustomize_py.resource import ResId
+from kustomize_py.sort import DEFAULT_ORDER_FIRST, DEFAULT_ORDER_LAST
 
-__all__ = ["FieldSpecError", "find", "matches_gvk", "merge_specs", "split_path"]
+__all__ = ["FieldSpecError", "find", "matches_gvk", "merge_specs", "sort_specs", "split_path"]
 
 Location = tuple[dict[str, Any], str]
 
@@ -56,7 +57,8 @@ def find(data: dict[str, Any], spec: FieldSpec, *, create: bool = True) -> Itera
 def _walk(node: Any, steps: tuple[str, ...], create: bool) -> Iterator[Location]:
     if isinstance(node, list):
         for item in node:
-            yield from _walk(item, steps, create)
+            if item is not None:  # kyaml passes over null sequence items
+                yield from _walk(item, steps, create)
         return
     if not isinstance(node, dict):
         raise FieldSpecError("expected sequence or mapping node")
@@ -81,17 +83,48 @@ def _walk(node: Any, steps: tuple[str, ...], create: bool) -> Iterator[Location]
 
 
 def merge_specs(*groups: Iterable[FieldSpec]) -> tuple[FieldSpec, ...]:
-    """Concatenate spec lists, dropping exact repeats, like kustomize's FsSlice.MergeAll.
+    """kustomize's FsSlice.MergeAll: the first group as it is, then each later spec unless
+    one already there has the same path and is selected by the later spec's
+    group/version/kind (a kind-specific spec thus absorbs a later generic one).
 
-    The same group/version/kind/path with a different ``create`` flag is a conflict.
+    Such a match with a different ``create`` flag is a conflict.
     """
-    seen: dict[tuple[str, str, str, str], FieldSpec] = {}
-    for group in groups:
+    iterator = iter(groups)
+    result = list(next(iterator, ()))
+    for group in iterator:
         for spec in group:
-            key = (spec.group, spec.version, spec.kind, spec.path)
-            if key in seen:
-                if seen[key].create != spec.create:
-                    raise FieldSpecError(f"conflicting fieldspecs for path {spec.path!r}")
-                continue
-            seen[key] = spec
-    return tuple(seen.values())
+            for old in result:
+                if old.path == spec.path and _gvk_selected(old, spec):
+                    if old.create != spec.create:
+                        raise FieldSpecError(f"conflicting fieldspecs for path {spec.path!r}")
+                    break
+            else:
+                result.append(spec)
+    return tuple(result)
+
+
+def _gvk_selected(spec: FieldSpec, selector: FieldSpec) -> bool:
+    return (
+        (not selector.group or selector.group == spec.group)
+        and (not selector.version or selector.version == spec.version)
+        and (not selector.kind or selector.kind == spec.kind)
+    )
+
+
+# kyaml's kind order for sorting field specs (Gvk.IsLessThan): the legacy sort's first
+# kinds first, in order, its last kinds last, every other kind in between.
+_KIND_RANK = {
+    **{kind: i - len(DEFAULT_ORDER_FIRST) for i, kind in enumerate(DEFAULT_ORDER_FIRST)},
+    **{kind: 1 + i for i, kind in enumerate(DEFAULT_ORDER_LAST)},
+}
+
+
+def sort_specs(specs: Iterable[FieldSpec]) -> tuple[FieldSpec, ...]:
+    """Field specs in kustomize's TransformerConfig order (by kind rank, then by
+    ``Kind.version.group``); the order decides which spec absorbs which on merging."""
+
+    def key(spec: FieldSpec) -> tuple[int, str]:
+        gvk = ResId(spec.group, spec.version, spec.kind, "", "").gvk
+        return _KIND_RANK.get(spec.kind, 0), gvk
+
+    return tuple(sorted(specs, key=key))

@@ -25,11 +25,13 @@ __all__ = [
     "GeneratorOptions",
     "Image",
     "Kustomization",
+    "Label",
     "Patch",
     "Replacement",
     "ReplacementEntry",
     "ReplacementSource",
     "ReplacementTarget",
+    "Replica",
     "Selector",
     "SortOptions",
     "Var",
@@ -175,6 +177,25 @@ class Var:
 
 
 @dataclass(frozen=True, slots=True)
+class Label:
+    """One ``labels:`` entry: ``pairs`` and where they go besides ``metadata/labels``."""
+
+    pairs: tuple[tuple[str, str], ...] = ()
+    include_selectors: bool = False
+    include_templates: bool = False
+    include_volume_claim_templates: bool = False
+    fields: tuple[FieldSpec, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Replica:
+    """One ``replicas:`` entry: resources named ``name`` (any of their names) get ``count``."""
+
+    name: str = ""
+    count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class SortOptions:
     order: str
     order_first: tuple[str, ...] | None = None
@@ -191,6 +212,12 @@ class Kustomization:
     configurations: tuple[str, ...] = ()
     namespace: str = ""
     images: tuple[Image, ...] = ()
+    name_prefix: str = ""
+    name_suffix: str = ""
+    labels: tuple[Label, ...] = ()
+    common_labels: tuple[tuple[str, str], ...] = ()
+    common_annotations: tuple[tuple[str, str], ...] = ()
+    replicas: tuple[Replica, ...] = ()
     sort_options: SortOptions | None = None
     config_map_generator: tuple[GeneratorArgs, ...] = ()
     secret_generator: tuple[GeneratorArgs, ...] = ()
@@ -260,16 +287,14 @@ STRUCTS: dict[str, dict[str, Type]] = {
         "patchesStrategicMerge": ("list", "str"),
         "patches": ("list", "Patch"),
         "patchesJson6902": ("list", "Patch"),
-        # Fields kustomize has and kustomize-py does not implement yet: typed "any",
-        # then refused with a clear message when they hold anything.
-        "namePrefix": "any",
-        "nameSuffix": "any",
-        "commonLabels": "any",
-        "labels": "any",
-        "commonAnnotations": "any",
         "replacements": ("list", "ReplacementField"),
-        "replicas": "any",
         "vars": ("list", "Var"),
+        "namePrefix": "str",
+        "nameSuffix": "str",
+        "commonLabels": ("map", "str"),
+        "labels": ("list", "Label"),
+        "commonAnnotations": ("map", "str"),
+        "replicas": ("list", "Replica"),
     },
     "HelmGlobals": {"chartHome": "str", "configHome": "str"},
     "HelmChart": {
@@ -375,6 +400,14 @@ STRUCTS: dict[str, dict[str, Type]] = {
         "namespace": "str",
     },
     "FieldSelector": {"fieldPath": "str"},
+    "Label": {
+        "pairs": ("map", "str"),
+        "includeSelectors": "bool",
+        "includeTemplates": "bool",
+        "includeVolumeClaimTemplates": "bool",
+        "fields": ("list", "FieldSpec"),
+    },
+    "Replica": {"name": "str", "count": "int"},
     "SortOptions": {"order": "str", "legacySortOptions": "LegacySortOptions"},
     "LegacySortOptions": {"orderFirst": ("list", "str"), "orderLast": ("list", "str")},
     "FieldSpec": {
@@ -398,6 +431,7 @@ STRUCTS: dict[str, dict[str, Type]] = {
         "commonLabels": ("list", "FieldSpec"),
         "labels": ("list", "FieldSpec"),
         "templateLabels": ("list", "FieldSpec"),
+        "volumeClaimTemplateLabels": ("list", "FieldSpec"),
         "commonAnnotations": ("list", "FieldSpec"),
         "nameReference": ("list", "NameBackReferences"),
         "varReference": ("list", "FieldSpec"),
@@ -485,9 +519,7 @@ class _Decoder:
                 raise self.fail(where, self._mismatch(value, "a boolean"))
             return value
         if typ == "int":
-            if isinstance(value, bool) or not isinstance(value, int | float) or value % 1:
-                raise self.fail(where, self._mismatch(value, "an integer"))
-            return int(value)
+            return self._int64(value, where)
         return self.struct(value, typ, where)
 
     def struct(self, value: Any, name: str, where: list[str | int]) -> dict[str, Any]:
@@ -510,6 +542,17 @@ class _Decoder:
                 continue  # Go: null leaves a string or bool as it was (lists become nil)
             out[canonical] = self.decode(item, fields[canonical], [*where, canonical])
         return out
+
+    def _int64(self, value: Any, where: list[str | int]) -> int:
+        """Go's int64 from JSON: an integral number in range (``3.0`` is 3), nothing else."""
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(where, self._mismatch(value, "an integer"))
+        if isinstance(value, float) and not value.is_integer():
+            raise self.fail(where, f"expected an integer, got the number {value!r}")
+        number = int(value)
+        if not -(2**63) <= number < 2**63:
+            raise self.fail(where, f"expected a 64-bit integer, got {number} (out of range)")
+        return number
 
     @staticmethod
     def _mismatch(value: Any, expected: str) -> str:
@@ -640,6 +683,16 @@ def decode_kustomization(data: Any, path: str, text: str) -> Kustomization:
         configurations=tuple(raw.get("configurations") or ()),
         namespace=raw.get("namespace") or "",
         images=tuple(_image(i) for i in images if i is not None),
+        name_prefix=raw.get("namePrefix") or "",
+        name_suffix=raw.get("nameSuffix") or "",
+        labels=tuple(_label(entry) for entry in raw.get("labels") or () if entry is not None),
+        common_labels=_pairs(raw.get("commonLabels")),
+        common_annotations=_pairs(raw.get("commonAnnotations")),
+        # A null entry is Go's zero Replica (no name), which then matches nothing.
+        replicas=tuple(
+            Replica(name=(r or {}).get("name") or "", count=(r or {}).get("count") or 0)
+            for r in raw.get("replicas") or ()
+        ),
         sort_options=_sort_options(sort, decoder) if sort is not None else None,
         config_map_generator=tuple(
             generator_args("ConfigMap", g) for g in raw.get("configMapGenerator") or ()
@@ -775,6 +828,21 @@ def selector(raw: dict[str, Any] | None) -> Selector:
         namespace=raw.get("namespace") or "",
         label_selector=raw.get("labelSelector") or "",
         annotation_selector=raw.get("annotationSelector") or "",
+    )
+
+
+def _pairs(raw: dict[str, str | None] | None) -> tuple[tuple[str, str], ...]:
+    """A string map as pairs; a ``null`` value is Go's zero value, the empty string."""
+    return tuple((k, v or "") for k, v in (raw or {}).items())
+
+
+def _label(raw: dict[str, Any]) -> Label:
+    return Label(
+        pairs=_pairs(raw.get("pairs")),
+        include_selectors=bool(raw.get("includeSelectors")),
+        include_templates=bool(raw.get("includeTemplates")),
+        include_volume_claim_templates=bool(raw.get("includeVolumeClaimTemplates")),
+        fields=field_specs(raw.get("fields")),
     )
 
 

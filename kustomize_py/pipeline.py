@@ -14,18 +14,29 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from kustomize_py import buildmetadata, generators, plugins
 from kustomize_py.buildmetadata import Origin, go_path_join
 from kustomize_py.errors import KustomizationError, KustomizeError, LoadError, TransformError
 from kustomize_py.fieldpath import go_text
-from kustomize_py.fieldspec import FieldSpecError, merge_specs
+from kustomize_py.fieldspec import FieldSpecError, merge_specs, sort_specs
 from kustomize_py.loader import Loader, Root, display
 from kustomize_py.model import COMPONENT, DEPRECATED, FieldSpec, decode_struct, field_specs
 from kustomize_py.resource import ResMap, Resource
 from kustomize_py.sort import legacy_sorted
-from kustomize_py.transformers import images, namereference, namespace, patches, replacements, vars
+from kustomize_py.transformers import annotations as common_annotations
+from kustomize_py.transformers import (
+    images,
+    labels,
+    namereference,
+    namespace,
+    patches,
+    prefixsuffix,
+    replacements,
+    replicas,
+    vars,
+)
 from kustomize_py.yaml_load import load_kustomization_data
 
 __all__ = ["run"]
@@ -35,14 +46,31 @@ log = logging.getLogger(__name__)
 
 @dataclass(slots=True)
 class Accumulated:
-    """A built kustomization: its resources and the field specs it passes upward."""
+    """A built kustomization: its resources and the field specs it passes upward.
+
+    The field-spec tables merge as kustomize's TransformerConfig does: a build starts
+    with empty tables, merges its sub-builds' tables, then its own (the defaults merged
+    with its ``configurations:`` files); each merge keeps the tables sorted in
+    kustomize's order, which decides which spec absorbs which.
+    """
 
     resources: ResMap = field(default_factory=ResMap)
-    image_specs: tuple[FieldSpec, ...] = images.DEFAULT_FIELD_SPECS
-    namespace_specs: tuple[FieldSpec, ...] = namespace.DEFAULT_FIELD_SPECS
+    image_specs: tuple[FieldSpec, ...] = sort_specs(images.DEFAULT_FIELD_SPECS)
+    namespace_specs: tuple[FieldSpec, ...] = sort_specs(namespace.DEFAULT_FIELD_SPECS)
     references: tuple[namereference.Reference, ...] = namereference.DEFAULT_REFERENCES
-    var_specs: tuple[FieldSpec, ...] = vars.DEFAULT_FIELD_SPECS
     var_bindings: dict[str, vars.Bound] = field(default_factory=dict)
+    # The other field-spec tables of kustomize's TransformerConfig, by its field names.
+    specs: dict[str, tuple[FieldSpec, ...]] = field(default_factory=lambda: dict(DEFAULT_SPECS))
+
+    @classmethod
+    def empty(cls) -> Accumulated:
+        """No resources and empty field-spec tables (kustomize's empty accumulator)."""
+        return cls(
+            image_specs=(),
+            namespace_specs=(),
+            references=(),
+            specs=dict.fromkeys(DEFAULT_SPECS, ()),
+        )
 
     def merge_config(
         self,
@@ -50,21 +78,77 @@ class Accumulated:
         image_specs: tuple[FieldSpec, ...] = (),
         namespace_specs: tuple[FieldSpec, ...] = (),
         references: tuple[namereference.Reference, ...] = (),
-        var_specs: tuple[FieldSpec, ...] = (),
+        specs: dict[str, tuple[FieldSpec, ...]] | None = None,
     ) -> None:
         """Add field specs and name references (a sub-build's, or a configurations file's)."""
         # Most builds only ever carry the defaults: skip merging a table with itself.
         try:
-            if image_specs is not self.image_specs:
-                self.image_specs = merge_specs(self.image_specs, image_specs)
-            if namespace_specs is not self.namespace_specs:
-                self.namespace_specs = merge_specs(self.namespace_specs, namespace_specs)
-            if var_specs is not self.var_specs:
-                self.var_specs = merge_specs(self.var_specs, var_specs)
+            self.image_specs = _merged(self.image_specs, image_specs, _merge_table)
+            self.namespace_specs = _merged(self.namespace_specs, namespace_specs, _merge_table)
+            for name, table in (specs or {}).items():
+                self.specs[name] = _merged(self.specs[name], table, _merge_table)
         except FieldSpecError as err:
             raise KustomizationError(str(err), where) from None
-        if references is not self.references:
-            self.references = tuple(dict.fromkeys((*self.references, *references)))
+        self.references = _merged(self.references, references, _merge_references)
+
+    def merge_from(self, where: str, other: Accumulated) -> None:
+        """Merge every table of ``other`` into this one."""
+        self.merge_config(
+            where, other.image_specs, other.namespace_specs, other.references, other.specs
+        )
+
+
+T = TypeVar("T")
+
+# Merges already done, by the identity of their operands (which the entry keeps alive):
+# every layer of a build merges the same default tables, so most merges repeat.
+_MERGES: dict[tuple[int, int], tuple[object, object, object]] = {}
+
+
+def _merged(
+    old: tuple[T, ...], new: tuple[T, ...], merge: Callable[..., tuple[T, ...]]
+) -> tuple[T, ...]:
+    """``merge(old, new)``, reusing an earlier result and returning an operand itself when
+    the result equals it (so identical tables stay identical objects up the layers)."""
+    if new is old or not new:
+        return old
+    key = (id(old), id(new))
+    hit = _MERGES.get(key)
+    if hit is not None and hit[0] is old and hit[1] is new:
+        return hit[2]  # type: ignore[return-value]
+    result = merge(old, new)
+    result = old if result == old else new if result == new else result
+    if len(_MERGES) > 4096:
+        _MERGES.clear()
+    _MERGES[key] = (old, new, result)
+    return result
+
+
+def _merge_table(old: tuple[FieldSpec, ...], new: tuple[FieldSpec, ...]) -> tuple[FieldSpec, ...]:
+    return sort_specs(merge_specs(old, new))
+
+
+def _merge_references(
+    old: tuple[namereference.Reference, ...], new: tuple[namereference.Reference, ...]
+) -> tuple[namereference.Reference, ...]:
+    return tuple(dict.fromkeys((*old, *new)))
+
+
+# Field-spec tables by their name in a ``configurations:`` file, with kustomize's defaults.
+DEFAULT_SPECS: dict[str, tuple[FieldSpec, ...]] = {
+    name: sort_specs(table)
+    for name, table in (
+        ("namePrefix", prefixsuffix.DEFAULT_PREFIX_SPECS),
+        ("nameSuffix", prefixsuffix.DEFAULT_SUFFIX_SPECS),
+        ("commonLabels", labels.COMMON_LABEL_SPECS),
+        ("labels", labels.LABEL_SPECS),
+        ("templateLabels", labels.TEMPLATE_LABEL_SPECS),
+        ("volumeClaimTemplateLabels", labels.VOLUME_CLAIM_TEMPLATE_LABEL_SPECS),
+        ("commonAnnotations", common_annotations.DEFAULT_FIELD_SPECS),
+        ("replicas", replicas.DEFAULT_FIELD_SPECS),
+        ("varReference", vars.DEFAULT_FIELD_SPECS),
+    )
+}
 
 
 def run(path: Path, loader: Loader, deprecations: list[str]) -> list[Resource]:
@@ -90,7 +174,7 @@ def run(path: Path, loader: Loader, deprecations: list[str]) -> list[Resource]:
     generators.add_hash_suffixes(acc.resources)
     acc.resources.reindex()
     namereference.transform(list(acc.resources), acc.references)
-    vars.resolve(list(acc.resources), acc.var_bindings, acc.var_specs, root.file)
+    vars.resolve(list(acc.resources), acc.var_bindings, acc.specs["varReference"], root.file)
     resources = [r for r in acc.resources if not _is_local_config(r)]
     order = root.kustomization.sort_options
     if order is None or order.order == "legacy":
@@ -134,7 +218,7 @@ def accumulate(
     schema.configure(kust.openapi, read_patch, root.file, top=False)
     deprecations.extend(DEPRECATED[name] for name in kust.used_deprecated)
     log.debug("building %s", root.file)
-    acc = Accumulated() if into is None else into
+    acc = Accumulated.empty() if into is None else into
     kust_origin = None if origin is None else go_path_join(origin, root.name)
     for entry in kust.resources:
         path = loader.resolve_file(root, entry)
@@ -157,24 +241,27 @@ def accumulate(
         )
         for res in sub.resources:
             _append(acc.resources, res, root, entry)
-        acc.merge_config(
-            root.file, sub.image_specs, sub.namespace_specs, sub.references, sub.var_specs
-        )
+        acc.merge_from(root.file, sub)
         vars.merge(acc.var_bindings, sub.var_bindings, root.file)
 
+    own = Accumulated()  # kustomize's defaults, merged with the configurations files
+    user = Accumulated.empty()
     for entry in kust.configurations:
         path, text = loader.read_file(root, entry, "configurations file")
         config_file = display(path)
         config = decode_struct(
             load_kustomization_data(text, config_file) or {}, "TransformerConfig", config_file, text
         )
-        acc.merge_config(
+        user.merge_config(
             config_file,
             field_specs(config.get("images")),
             field_specs(config.get("namespace")),
             namereference.references_from_config(config.get("nameReference")),
-            field_specs(config.get("varReference")),
+            {name: field_specs(config.get(name)) for name in DEFAULT_SPECS},
         )
+    if kust.configurations:
+        own.merge_from(root.file, user)
+    acc.merge_from(root.file, own)
     for entry in kust.crds:
         path, text = loader.read_file(root, entry, "crds file")
         _check_openapi_definitions(load_kustomization_data(text, display(path)), display(path))
@@ -236,8 +323,36 @@ def accumulate(
     _ran(acc, kust_origin, "PatchTransformer", len(kust.patches))
     namespace.transform(acc.resources, kust.namespace, acc.namespace_specs)
     _ran(acc, kust_origin, "NamespaceTransformer", 1 if kust.namespace else 0)
+    specs = acc.specs
+    prefixsuffix.transform(
+        acc.resources,
+        kust.name_prefix,
+        kust.name_suffix,
+        specs["namePrefix"],
+        specs["nameSuffix"],
+    )
+    _ran(acc, kust_origin, "PrefixTransformer", 1 if kust.name_prefix else 0)
+    _ran(acc, kust_origin, "SuffixTransformer", 1 if kust.name_suffix else 0)
+    labels.transform(
+        acc.resources,
+        kust.labels,
+        kust.common_labels,
+        where=root.file,
+        common=specs["commonLabels"],
+        label_specs=specs["labels"],
+        templates=specs["templateLabels"],
+        volume_claim_templates=specs["volumeClaimTemplateLabels"],
+    )
+    has_labels = bool(kust.labels or kust.common_labels)
+    _ran(acc, kust_origin, "LabelTransformer", len(kust.labels) + 1 if has_labels else 0)
+    common_annotations.transform(
+        acc.resources, kust.common_annotations, specs["commonAnnotations"], where=root.file
+    )
+    _ran(acc, kust_origin, "AnnotationsTransformer", 1 if kust.common_annotations else 0)
     patches.apply_patches_json6902(acc.resources, kust.patches_json6902, read_patch, root.file)
     _ran(acc, kust_origin, "PatchJson6902Transformer", len(kust.patches_json6902))
+    replicas.transform(acc.resources, kust.replicas, specs["replicas"], where=root.file)
+    _ran(acc, kust_origin, "ReplicaCountTransformer", len(kust.replicas))
     images.transform(acc.resources, kust.images, acc.image_specs)
     _ran(acc, kust_origin, "ImageTagTransformer", len(kust.images))
     if kust.replacements:

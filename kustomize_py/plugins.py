@@ -26,8 +26,10 @@ from kustomize_py.buildmetadata import ORIGIN_ANNOTATION, Origin, go_path_join
 from kustomize_py.errors import KustomizationError, KustomizeError, ParseError, TransformError
 from kustomize_py.loader import Loader, Root, display, resources_from_text
 from kustomize_py.model import (
+    FieldSpec,
     Image,
     Patch,
+    Replica,
     Type,
     decode_struct,
     field_specs,
@@ -36,7 +38,15 @@ from kustomize_py.model import (
 )
 from kustomize_py.resource import ResId, ResMap, Resource
 from kustomize_py.strategicmerge import BUILTIN, SchemaTable
-from kustomize_py.transformers import images, namespace, patches, replacements
+from kustomize_py.transformers import (
+    images,
+    labels,
+    namespace,
+    patches,
+    prefixsuffix,
+    replacements,
+    replicas,
+)
 from kustomize_py.yaml_load import load_kustomization_data
 
 __all__ = [
@@ -185,6 +195,11 @@ CONFIG_STRUCTS: dict[str, dict[str, Type]] = {
         "fieldSpecs": ("list", "FieldSpec"),
     },
     "HashTransformer": {},
+    "ReplicaCountTransformer": {
+        "metadata": "ObjectMeta",
+        "replica": "Replica",
+        "fieldSpecs": ("list", "FieldSpec"),
+    },
     "PatchTransformer": {
         "metadata": "ObjectMeta",
         "path": "str",
@@ -289,6 +304,42 @@ def _replacement(config: PluginConfig, resources: ResMap, ctx: PluginContext) ->
     resources.reindex()
 
 
+def _required_specs(config: PluginConfig, raw: dict[str, Any]) -> tuple[FieldSpec, ...]:
+    if raw.get("fieldSpecs") is None:
+        raise config.fail("fieldSpecs is not expected to be nil")
+    return field_specs(raw["fieldSpecs"])
+
+
+def _affix(config: PluginConfig, resources: ResMap, ctx: PluginContext) -> None:
+    """PrefixSuffixTransformer, PrefixTransformer and SuffixTransformer."""
+    raw = config.decode()
+    specs = _required_specs(config, raw)
+    for field, is_prefix in (("prefix", True), ("suffix", False)):
+        if raw.get(field):
+            prefixsuffix.add_affix(resources, raw[field], specs, is_prefix=is_prefix)
+    resources.reindex()
+
+
+def _pairs(what: str) -> TransformerRunner:
+    """LabelTransformer (``what`` = "labels") and AnnotationsTransformer ("annotations")."""
+
+    def run(config: PluginConfig, resources: ResMap, ctx: PluginContext) -> None:
+        raw = config.decode()
+        pairs = tuple((k, v or "") for k, v in (raw.get(what) or {}).items())
+        specs = field_specs(raw.get("fieldSpecs"))
+        labels.apply_pairs(resources, pairs, specs, what, where=config.file)
+
+    return run
+
+
+def _replica_count(config: PluginConfig, resources: ResMap, ctx: PluginContext) -> None:
+    raw = config.decode()
+    entry = raw.get("replica") or {}
+    replica = Replica(name=entry.get("name") or "", count=entry.get("count") or 0)
+    specs = field_specs(raw.get("fieldSpecs"))
+    replicas.transform(resources, (replica,), specs, where=config.file)
+
+
 TRANSFORMERS: dict[str, TransformerRunner] = {
     "NamespaceTransformer": _namespace,
     "ImageTagTransformer": _image_tag,
@@ -296,6 +347,12 @@ TRANSFORMERS: dict[str, TransformerRunner] = {
     "PatchStrategicMergeTransformer": _patch_strategic_merge,
     "PatchJson6902Transformer": _patch_json6902,
     "ReplacementTransformer": _replacement,
+    "PrefixSuffixTransformer": _affix,
+    "PrefixTransformer": _affix,
+    "SuffixTransformer": _affix,
+    "LabelTransformer": _pairs("labels"),
+    "AnnotationsTransformer": _pairs("annotations"),
+    "ReplicaCountTransformer": _replica_count,
 }
 
 

@@ -128,6 +128,15 @@ class Resource:
     # Set on generated resources whose name gets kustomize's content hash at the end of
     # the build (kustomize's needsHashSuffix build annotation).
     needs_hash: bool = False
+    # Name prefixes and suffixes added so far, innermost first (kustomize's
+    # internal.config.kubernetes.io/prefixes and /suffixes build annotations).
+    prefixes: list[str] = field(default_factory=list)
+    suffixes: list[str] = field(default_factory=list)
+    # Label/annotation values kustomize holds as one shared YAML node: (id(map), key) ->
+    # every (map, key) sharing it (see transformers/labels.py).
+    value_links: dict[tuple[int, str], list[tuple[dict[str, Any], str]]] = field(
+        default_factory=dict
+    )
 
     @property
     def id(self) -> ResId:

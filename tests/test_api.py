@@ -203,7 +203,10 @@ ERRORS = [
     ),
     (
         "unsupported-field",
-        {"kustomization.yaml": "resources:\n- cm.yaml\nnamePrefix: x-\n", "cm.yaml": CM},
+        {
+            "kustomization.yaml": "resources:\n- cm.yaml\nhelmGlobals: {chartHome: c}\n",
+            "cm.yaml": CM,
+        },
         ".",
         KustomizationError,
         "kustomization.yaml",

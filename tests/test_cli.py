@@ -184,12 +184,15 @@ BAD_INPUT = [
         3,
     ),
     Bad(
-        # kustomize supports namePrefix; kustomize-py refuses it until it is implemented.
-        "unsupported-nameprefix",
-        {"kustomization.yaml": "resources:\n- cm.yaml\nnamePrefix: x-\n", "cm.yaml": CM},
+        # kustomize supports helmGlobals; kustomize-py refuses it until it is implemented.
+        "unsupported-helmglobals",
+        {
+            "kustomization.yaml": "resources:\n- cm.yaml\nhelmGlobals: {chartHome: c}\n",
+            "cm.yaml": CM,
+        },
         "kustomization.yaml",
         3,
-        reference_fails=False,
+        reference_fails=None,
     ),
     # The message lists the accepted names.
     Bad("no-kustomization-in-build-dir", {"cm.yaml": CM}, "kustomization.yaml"),
@@ -276,7 +279,7 @@ def test_bad_input_is_one_error_line(tmp_path: Path, case: Bad) -> None:
     "case", bad_params([c for c in BAD_INPUT if c.reference_fails is not None and not c.xfail])
 )
 def test_bad_input_agrees_with_reference(engine: Engine, tmp_path: Path, case: Bad) -> None:
-    """The trees above really are errors for kustomize (namePrefix: knowingly not)."""
+    """The trees above really are errors for kustomize (helmGlobals: not checked)."""
     root = make_bad_tree(tmp_path, case)
     result = run_reference(root / case.build_dir, engine=engine)
     assert result.ok is not case.reference_fails, result.stderr

@@ -294,8 +294,10 @@ def test_wrong_api_version(text: str, expected: str) -> None:
 
 
 def test_unsupported_field() -> None:
-    err = decode_error("resources: [a]\nnamePrefix: x-\n")
-    assert err.message == "namePrefix: the 'namePrefix' field is not supported by kustomize-py yet"
+    err = decode_error("resources: [a]\nhelmGlobals: {chartHome: charts}\n")
+    assert (
+        err.message == "helmGlobals: the 'helmGlobals' field is not supported by kustomize-py yet"
+    )
     assert err.line == 2
 
 

@@ -64,10 +64,10 @@ _POD = {
 }
 
 
-def _in_pods(kinds: str, *paths: str) -> list[FieldSpec]:
-    """``paths`` inside the pod spec of each kind (Pod's own specs carry version v1)."""
+def _in_pods(kinds: str, *paths: str, pod_version: str = "v1") -> list[FieldSpec]:
+    """``paths`` inside the pod spec of each kind (Pod's own specs carry ``pod_version``)."""
     return [
-        FieldSpec(f"{_POD[k]}/{p}", version="v1" if k == "Pod" else "", kind=k)
+        FieldSpec(f"{_POD[k]}/{p}", version=pod_version if k == "Pod" else "", kind=k)
         for k in kinds.split()
         for p in paths
     ]
@@ -161,7 +161,6 @@ DEFAULT_REFERENCES: tuple[Reference, ...] = (
                 "webhooks/clientConfig/service",
                 group=_ADMISSION,
             ),
-            *_specs("HTTPRoute", "spec/rules/backendRefs/name"),
         ),
         version="v1",
     ),
@@ -175,13 +174,13 @@ DEFAULT_REFERENCES: tuple[Reference, ...] = (
         "ServiceAccount",
         (
             *_specs("RoleBinding ClusterRoleBinding", "subjects", group=_RBAC),
-            *_in_pods(_WITH_RC, "serviceAccountName"),
+            *_in_pods(_WITH_RC, "serviceAccountName", pod_version=""),
         ),
         version="v1",
     ),
     Reference(
         "PersistentVolumeClaim",
-        tuple(_in_pods(_WITH_RC, "volumes/persistentVolumeClaim/claimName")),
+        tuple(_in_pods(_WITH_RC, "volumes/persistentVolumeClaim/claimName", pod_version="")),
         version="v1",
     ),
     Reference(
@@ -203,9 +202,14 @@ DEFAULT_REFERENCES: tuple[Reference, ...] = (
     ),
     Reference(
         "PriorityClass",
-        tuple(_in_pods(_WITH_RC, "priorityClassName")),
+        tuple(_in_pods(_WITH_RC, "priorityClassName", pod_version="")),
         group="scheduling.k8s.io",
         version="v1",
+    ),
+    Reference(
+        "ValidatingAdmissionPolicy",
+        tuple(_specs("ValidatingAdmissionPolicyBinding", "spec/policyName", group=_ADMISSION)),
+        group=_ADMISSION,
     ),
     Reference(
         "IngressClass",
@@ -404,14 +408,34 @@ def _select(
         and (role_ref is None or _any_previous(r, *role_ref))
         and referrer.same_namespace_rule(r)
     ]
-    if not found:
-        return None
-    # kustomize then keeps the candidates with the referrer's name prefixes and suffixes;
-    # nothing in a build without name transformers sets any, so all of them stay.
+    if len(found) == 1:
+        return found[0]
+    # kustomize then keeps the candidates with the referrer's name prefixes and suffixes
+    # (the shorter list of each equal to the end of the longer one). When none has
+    # them, a single candidate whose lists are compatible (an empty list fits any) is
+    # taken, else nothing; these rules are the reference's observed behaviour.
+    strict = [r for r in found if _same_affixes(r, referrer.res)]
+    if not strict:
+        loose = [r for r in found if _same_affixes(r, referrer.res, empty_fits=True)]
+        return loose[0] if len(loose) == 1 else None
+    found = strict
     if len({identity(r) for r in found}) == 1:
         return found[0]
     ids = ", ".join(str(r.id) for r in found)
     raise _Ambiguous(f"found multiple possible referrals: {ids}")
+
+
+def _same_affixes(candidate: Resource, referrer: Resource, *, empty_fits: bool = False) -> bool:
+    return _same_ending(candidate.prefixes, referrer.prefixes, empty_fits) and _same_ending(
+        candidate.suffixes, referrer.suffixes, empty_fits
+    )
+
+
+def _same_ending(a: list[str], b: list[str], empty_fits: bool = False) -> bool:
+    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
+    if not shorter:
+        return empty_fits or not longer
+    return longer[len(longer) - len(shorter) :] == shorter
 
 
 def _any_previous(res: Resource, group: str, version: str, kind: str) -> bool:

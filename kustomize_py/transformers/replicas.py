@@ -1,0 +1,57 @@
+"""``replicas`` (kustomize's ReplicaCountTransformer), one run per entry.
+
+An entry applies to every resource that has, among its current and previous ids, one
+named ``name`` whose group/version/kind a replicas field spec selects (by default
+Deployment, StatefulSet, ReplicaSet, ReplicationController of any group). The count is
+written at the spec's path (created when missing, as an integer; an existing string
+value stays a string). An entry matching nothing is an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from kustomize_py.errors import TransformError
+from kustomize_py.fieldspec import FieldSpecError, find
+from kustomize_py.model import FieldSpec, Replica
+from kustomize_py.resource import ResId, Resource
+
+__all__ = ["DEFAULT_FIELD_SPECS", "transform"]
+
+DEFAULT_FIELD_SPECS = tuple(
+    FieldSpec("spec/replicas", kind=kind, create=True)
+    for kind in ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController")
+)
+
+
+def transform(
+    resources: Iterable[Resource],
+    replicas: Sequence[Replica],
+    field_specs: Sequence[FieldSpec] = DEFAULT_FIELD_SPECS,
+    *,
+    where: str,
+) -> None:
+    """Apply each entry of ``replicas`` in place; ``where`` names the kustomization."""
+    resources = list(resources)
+    for entry in replicas:
+        found = False
+        for spec in field_specs:
+            for res in resources:
+                if not any(_matches(i, entry, spec) for i in (res.id, *res.previous_ids)):
+                    continue
+                found = True
+                try:
+                    for holder, key in find(res.data, spec):
+                        old = holder[key]
+                        holder[key] = str(entry.count) if isinstance(old, str) else entry.count
+                except FieldSpecError as err:
+                    raise TransformError(f"{err} (in {res.id})", res.origin) from None
+        if not found:
+            kinds = " ".join(ResId(s.group, s.version, s.kind, "", "").gvk for s in field_specs)
+            raise TransformError(
+                f"replicas: no resource named {entry.name!r} of the kinds [{kinds}]", where
+            )
+
+
+def _matches(rid: ResId, entry: Replica, spec: FieldSpec) -> bool:
+    return rid.name == entry.name and rid.is_selected_by(spec.group, spec.version, spec.kind)
