@@ -668,10 +668,6 @@ def decode_kustomization(data: Any, path: str, text: str) -> Kustomization:
     # unset, while an empty list or map (non-nil in Go) makes the kustomization non-empty.
     if all(_is_zero(raw.get(f)) for f in raw if f not in ("apiVersion", "kind")):
         raise KustomizationError("kustomization is empty", path)
-    for field, value in raw.items():
-        if STRUCTS["Kustomization"][field] == "any" and value not in (None, "", [], {}):
-            raise decoder.fail([field], f"the '{field}' field is not supported by kustomize-py yet")
-
     images = [*(raw.get("images") or []), *(raw.get("imageTags") or [])]
     sort = raw.get("sortOptions")
     return Kustomization(

@@ -202,9 +202,9 @@ ERRORS = [
         3,
     ),
     (
-        "unsupported-field",
+        "unsupported-helm-chart",
         {
-            "kustomization.yaml": "resources:\n- cm.yaml\nhelmGlobals: {chartHome: c}\n",
+            "kustomization.yaml": "resources:\n- cm.yaml\nhelmCharts:\n- name: x\n",
             "cm.yaml": CM,
         },
         ".",

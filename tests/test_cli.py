@@ -184,10 +184,10 @@ BAD_INPUT = [
         3,
     ),
     Bad(
-        # kustomize supports helmGlobals; kustomize-py refuses it until it is implemented.
-        "unsupported-helmglobals",
+        # kustomize inflates helmCharts with --enable-helm; kustomize-py refuses them.
+        "unsupported-helmcharts",
         {
-            "kustomization.yaml": "resources:\n- cm.yaml\nhelmGlobals: {chartHome: c}\n",
+            "kustomization.yaml": "resources:\n- cm.yaml\nhelmCharts:\n- name: x\n",
             "cm.yaml": CM,
         },
         "kustomization.yaml",

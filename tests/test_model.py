@@ -173,7 +173,7 @@ def test_only_kind_and_api_version_is_empty() -> None:
     assert "empty" in err.message
 
 
-def test_unsupported_field_with_an_empty_value_is_accepted() -> None:
+def test_empty_values_are_accepted() -> None:
     assert decode("resources: [a]\nnamePrefix: ''\ncommonLabels: {}\npatches: []\n").resources == (
         "a",
     )
@@ -291,14 +291,6 @@ def test_wrong_api_version(text: str, expected: str) -> None:
     err = decode_error(text)
     assert err.message.endswith(f"should be {expected}")
     assert err.line == 2 - text.startswith("apiVersion")
-
-
-def test_unsupported_field() -> None:
-    err = decode_error("resources: [a]\nhelmGlobals: {chartHome: charts}\n")
-    assert (
-        err.message == "helmGlobals: the 'helmGlobals' field is not supported by kustomize-py yet"
-    )
-    assert err.line == 2
 
 
 def test_malformed_yaml_is_a_parse_error_with_line() -> None:

@@ -114,12 +114,12 @@ def test_known_builtin_without_runner_is_refused_by_name(tmp_path: Path) -> None
         tmp_path,
         {
             "cm.yaml": CM,
-            "t.yaml": "apiVersion: builtin\nkind: AnnotationsTransformer\nmetadata: {name: a}\n",
+            "t.yaml": "apiVersion: builtin\nkind: ValueAddTransformer\nmetadata: {name: a}\n",
             "kustomization.yaml": "resources: [cm.yaml]\ntransformers: [t.yaml]\n",
         },
     )
     with pytest.raises(KustomizationError) as err:
         kustomize_py.render(tmp_path)
-    assert "AnnotationsTransformer is not supported by kustomize-py yet" in err.value.message
+    assert "ValueAddTransformer is not supported by kustomize-py yet" in err.value.message
     assert err.value.path is not None
     assert err.value.path.endswith("t.yaml")
