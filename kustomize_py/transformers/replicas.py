@@ -32,12 +32,20 @@ def transform(
     where: str,
 ) -> None:
     """Apply each entry of ``replicas`` in place; ``where`` names the kustomization."""
-    resources = list(resources)
+    if not replicas:
+        return
+    # Every id a resource has had, by name: each entry looks up its name once, so the
+    # cost is linear in the resources, whatever the number of entries.
+    by_name: dict[str, list[tuple[Resource, tuple[ResId, ...]]]] = {}
+    for res in resources:
+        ids = (res.id, *res.previous_ids)
+        for name in dict.fromkeys(i.name for i in ids):
+            by_name.setdefault(name, []).append((res, ids))
     for entry in replicas:
         found = False
         for spec in field_specs:
-            for res in resources:
-                if not any(_matches(i, entry, spec) for i in (res.id, *res.previous_ids)):
+            for res, ids in by_name.get(entry.name, ()):
+                if not any(_matches(i, entry, spec) for i in ids):
                     continue
                 found = True
                 try:
