@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +24,13 @@ class LoadRestrictor(enum.StrEnum):
     NONE = "LoadRestrictionsNone"
 
 
-def _loader(load_restrictor: LoadRestrictor | str, *, cache: bool = False) -> Loader:
+def _loader(
+    load_restrictor: LoadRestrictor | str,
+    *,
+    cache: bool = False,
+    overrides: Mapping[Path, Any] | None = None,
+) -> Loader:
+    """A loader for one build (``overrides``: in-memory kustomization data by directory)."""
     from kustomize_py.loader import Loader
 
     try:
@@ -33,7 +40,9 @@ def _loader(load_restrictor: LoadRestrictor | str, *, cache: bool = False) -> Lo
         raise KustomizeError(
             f"unknown load restrictor {load_restrictor!r}; choose {choices}"
         ) from None
-    return Loader(restrict_to_root=restrictor is LoadRestrictor.ROOT_ONLY, cache=cache)
+    return Loader(
+        restrict_to_root=restrictor is LoadRestrictor.ROOT_ONLY, cache=cache, overrides=overrides
+    )
 
 
 def _resources(

@@ -34,13 +34,12 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kustomize_py.errors import (
     KustomizationError,
-    KustomizeDeprecationWarning,
     KustomizeError,
     LoadError,
     ParseError,
 )
 from kustomize_py.imagespec import ImageSpec, ImageSpecError, merged_entry, parse_all
-from kustomize_py.loader import KUSTOMIZATION_FILE_NAMES, Loader, display
+from kustomize_py.loader import KUSTOMIZATION_FILE_NAMES, Loader, display, kustomization_file
 from kustomize_py.model import decode_struct
 from kustomize_py.yaml_load import load_kustomization_data, resolve_plain
 
@@ -85,23 +84,7 @@ class ImageEdit:
 
 def find_kustomization_file(directory: str | Path) -> Path:
     """The kustomization file of ``directory`` (one of kustomize's three names)."""
-    directory = Path(directory)
-    if not directory.is_dir():
-        problem = "no such directory" if not directory.exists() else "not a directory"
-        raise LoadError(f"{problem}; expected a kustomization directory", display(directory))
-    found = [directory / n for n in KUSTOMIZATION_FILE_NAMES if (directory / n).is_file()]
-    if not found:
-        raise LoadError(
-            "no kustomization file: expected one of 'kustomization.yaml', "
-            "'kustomization.yml' or 'Kustomization'",
-            display(directory),
-        )
-    if len(found) > 1:
-        names = ", ".join(f.name for f in found)
-        raise LoadError(
-            f"found multiple kustomization files ({names}); keep one", display(directory)
-        )
-    return found[0]
+    return kustomization_file(Path(directory))
 
 
 def set_image(
@@ -311,26 +294,10 @@ def _check_names(
 
 def render_with_override(directory: Path, data: Any, load_restrictor: str) -> str:
     """Render ``directory`` as if its kustomization file held ``data``."""
-    from kustomize_py.api import LoadRestrictor, _documents
-    from kustomize_py.pipeline import run
+    from kustomize_py.api import _documents, _loader, _resources
 
-    try:
-        restrictor = LoadRestrictor(load_restrictor)
-    except ValueError:
-        choices = ", ".join(r.value for r in LoadRestrictor)
-        raise KustomizeError(
-            f"unknown load restrictor {load_restrictor!r}; choose {choices}"
-        ) from None
-    loader = Loader(
-        restrict_to_root=restrictor is LoadRestrictor.ROOT_ONLY, overrides={directory: data}
-    )
-    deprecations: list[str] = []
-    try:
-        resources = run(directory, loader, deprecations)
-    finally:
-        for message in deprecations:
-            warnings.warn(message, KustomizeDeprecationWarning, stacklevel=3)
-    return "---\n".join(_documents(resources))
+    loader = _loader(load_restrictor, overrides={directory: data})
+    return "---\n".join(_documents(_resources(directory, load_restrictor, loader)))
 
 
 # -- writing -------------------------------------------------------------------------

@@ -113,24 +113,8 @@ class Loader:
         return list((self._roots or {}).values())
 
     def _load_root(self, directory: Path) -> Root:
-        if not directory.exists():
-            raise LoadError("no such directory", display(directory))
-        if not directory.is_dir():
-            raise LoadError("not a directory; kustomize builds a directory", display(directory))
-        directory = directory.resolve()
-        found = [directory / n for n in KUSTOMIZATION_FILE_NAMES if (directory / n).is_file()]
-        if not found:
-            raise LoadError(
-                "no kustomization file: expected one of 'kustomization.yaml', "
-                "'kustomization.yml' or 'Kustomization'",
-                display(directory),
-            )
-        if len(found) > 1:
-            names = ", ".join(f.name for f in found)
-            raise LoadError(
-                f"found multiple kustomization files ({names}); keep one", display(directory)
-            )
-        path = found[0]
+        path = kustomization_file(directory)
+        directory = path.parent
         text = self.read_text(path)
         if directory in self.overrides:
             data = self.overrides[directory]
@@ -266,6 +250,28 @@ def _copy_tree(node: Any) -> Any:
     if type(node) is list:
         return [_copy_tree(item) for item in node]
     return node
+
+
+def kustomization_file(directory: Path) -> Path:
+    """The kustomization file of ``directory`` (resolved), under one of kustomize's names."""
+    if not directory.exists():
+        raise LoadError("no such directory", display(directory))
+    if not directory.is_dir():
+        raise LoadError("not a directory; kustomize builds a directory", display(directory))
+    directory = directory.resolve()
+    found = [directory / n for n in KUSTOMIZATION_FILE_NAMES if (directory / n).is_file()]
+    if not found:
+        raise LoadError(
+            "no kustomization file: expected one of 'kustomization.yaml', "
+            "'kustomization.yml' or 'Kustomization'",
+            display(directory),
+        )
+    if len(found) > 1:
+        names = ", ".join(f.name for f in found)
+        raise LoadError(
+            f"found multiple kustomization files ({names}); keep one", display(directory)
+        )
+    return found[0]
 
 
 def resources_from_text(text: str, origin: str, *, patch: bool = False) -> list[Resource]:
