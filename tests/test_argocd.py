@@ -19,7 +19,7 @@ import pytest
 import yaml
 from support import CM, require_reference, write_tree
 
-from kustomize_py import model, render
+from kustomize_py import render
 from kustomize_py.argocd import apply_overrides, envsubst, render_application
 from kustomize_py.errors import KustomizeError
 from kustomize_py.reference import run_reference
@@ -27,17 +27,6 @@ from kustomize_py.reference import run_reference
 SEED = Path(__file__).resolve().parent.parent / "fixtures" / "namespace-scheduler"
 OVERLAY = "manifests/overlays/production"
 ECR = "226633502530.dkr.ecr.us-east-1.amazonaws.com"
-
-
-def supported(field: str) -> bool:
-    return model.STRUCTS["Kustomization"][field] != "any"
-
-
-def needs(*fields: str) -> pytest.MarkDecorator:
-    missing = [f for f in fields if not supported(f)]
-    return pytest.mark.skipif(
-        bool(missing), reason=f"{', '.join(missing)} not supported on this branch yet"
-    )
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -139,25 +128,23 @@ def test_images_are_substituted_with_the_build_environment(tmp_path: Path) -> No
     assert f"image: {ECR}/task-scheduler-backend:0123456-namespace-scheduler\n" in ours
 
 
-# -- overrides of fields that other branches bring --------------------------------------------
+# -- overrides of the other kustomization fields ----------------------------------------------
 
 
 PATCH = {
     "target": {"kind": "Deployment", "name": "task-scheduler-backend"},
     "patch": "- op: replace\n  path: /spec/replicas\n  value: 3\n",
 }
-# (id, fields needed, spec.source.kustomize, what Argo CD's `kustomize edit` adds to the file)
-GATED: list[tuple[str, tuple[str, ...], dict[str, Any], str]] = [
+# (id, spec.source.kustomize, what Argo CD's `kustomize edit` adds to the file)
+OVERRIDES: list[tuple[str, dict[str, Any], str]] = [
     (
         "prefix-suffix",
-        ("namePrefix", "nameSuffix"),
         {"namePrefix": "p-", "nameSuffix": "-s"},
         "namePrefix: p-\nnameSuffix: -s\n",
     ),
     (
         # labels are substituted, annotations only with commonAnnotationsEnvsubst
         "labels-annotations",
-        ("commonLabels", "commonAnnotations"),
         {
             "commonLabels": {"team": "sched", "env": "$ARGOCD_APP_NAME"},
             "commonAnnotations": {"owner": "$ARGOCD_APP_NAME"},
@@ -167,24 +154,21 @@ GATED: list[tuple[str, tuple[str, ...], dict[str, Any], str]] = [
     ),
     (
         "labels-without-selector",
-        ("labels",),
         {"commonLabels": {"team": "sched"}, "labelWithoutSelector": True},
         "labels:\n- pairs:\n    team: sched\n",
     ),
     (
         "replicas",
-        ("replicas",),
         {"replicas": [{"name": "task-scheduler-backend", "count": "5"}]},
         "replicas:\n- name: task-scheduler-backend\n  count: 5\n",
     ),
-    ("patches", ("patches",), {"patches": [PATCH]}, "patches:\n" + yaml.safe_dump([PATCH])),
+    ("patches", {"patches": [PATCH]}, "patches:\n" + yaml.safe_dump([PATCH])),
 ]
 
 
-@pytest.mark.parametrize(("opts", "added"), [pytest.param(o, a, id=i) for i, _, o, a in GATED])
-def test_gated_overrides_as_data(opts: dict[str, Any], added: str) -> None:
-    # Runs on every branch: the in-memory kustomization is the one the render test
-    # below hands to the real kustomize.
+@pytest.mark.parametrize(("opts", "added"), [pytest.param(o, a, id=i) for i, o, a in OVERRIDES])
+def test_overrides_as_data(opts: dict[str, Any], added: str) -> None:
+    # The in-memory kustomization is the one the render test below hands to the real kustomize.
     from kustomize_py.yaml_load import load_kustomization_data
 
     data = load_kustomization_data(SEED_KUSTOMIZATION, "k")
@@ -193,18 +177,17 @@ def test_gated_overrides_as_data(opts: dict[str, Any], added: str) -> None:
     assert out == load_kustomization_data(SEED_KUSTOMIZATION + added, "k")
 
 
+# Argo CD's `kustomize edit add label` writes commonLabels, which kustomize then warns about.
+@pytest.mark.filterwarnings("ignore::kustomize_py.KustomizeDeprecationWarning")
 @pytest.mark.parametrize(
     ("opts", "added"),
-    [pytest.param(o, a, id=i, marks=[needs(*f), pytest.mark.reference]) for i, f, o, a in GATED],
+    [pytest.param(o, a, id=i, marks=pytest.mark.reference) for i, o, a in OVERRIDES],
 )
-def test_gated_overrides_render_like_kustomize(
-    tmp_path: Path, opts: dict[str, Any], added: str
-) -> None:
+def test_overrides_render_like_kustomize(tmp_path: Path, opts: dict[str, Any], added: str) -> None:
     ours = render_app(tmp_path, opts)
     assert ours == reference_with(tmp_path, SEED_KUSTOMIZATION + added)
 
 
-@needs("components")
 @pytest.mark.reference
 def test_components(tmp_path: Path) -> None:
     component = (
