@@ -19,9 +19,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import jsonpatch
-import jsonpointer
-
 from kustomize_py.errors import KustomizeError, TransformError
 from kustomize_py.goregex import translate
 from kustomize_py.loader import resources_from_text
@@ -405,7 +402,11 @@ def apply_json6902(
             if not isinstance(before.get("annotations"), dict):
                 before["annotations"] = {}
             before["annotations"].update(internal)
-        res.data = _json_patch(res.data, loaded.operations or (), res, loaded.origin)
+        # jsonpatch is imported on first use: most builds have no JSON patch, and the
+        # CLI's start-up should not pay for it.
+        from kustomize_py.transformers.json6902 import apply_operations
+
+        res.data = apply_operations(res.data, loaded.operations or (), res, loaded.origin)
         after = res.data.get("metadata")
         annotations = after.get("annotations") if isinstance(after, dict) else None
         if isinstance(annotations, dict):
@@ -430,69 +431,6 @@ def _internal_annotations(res: Resource) -> dict[str, str]:
             _effective_namespace(i) for i in res.previous_ids
         ),
     }
-
-
-def _json_patch(
-    doc: dict[str, Any], operations: Sequence[dict[str, Any]], res: Resource, origin: str
-) -> dict[str, Any]:
-    """RFC 6902 with evanphx/json-patch v4's quirks: ``replace`` of a missing object key
-    adds it, ``copy`` from a missing object key copies null, ``test`` of a missing object
-    key against null passes."""
-    result: Any = doc
-    for op in operations:
-        step = dict(op)
-        kind = step.get("op")
-        if kind == "replace" and isinstance(step.get("path"), str):
-            step = _replace_missing_as_add(result, step)
-        if kind == "copy" and _missing_key(result, step.get("from")):
-            step = {"op": "add", "path": step.get("path"), "value": None}
-        if kind == "test" and step.get("value") is None and _missing_key(result, step.get("path")):
-            continue
-        try:
-            result = jsonpatch.JsonPatch([step]).apply(result, in_place=True)
-        except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as err:
-            raise TransformError(
-                f"applying JSON patch operation {json.dumps(op)} to {res.id}: {err}", origin
-            ) from None
-        except (TypeError, KeyError, ValueError, AttributeError) as err:
-            raise TransformError(
-                f"invalid JSON patch operation {json.dumps(op)}: {err}", origin
-            ) from None
-    if not isinstance(result, dict):
-        raise TransformError(f"the JSON patch made {res.id} something else than an object", origin)
-    if _blank(result.get("kind")):
-        raise TransformError(f"the JSON patch left {res.id} without a kind", origin)
-    meta = result.get("metadata")
-    if not isinstance(meta, dict) or _blank(meta.get("name")):
-        raise TransformError(f"the JSON patch left {res.id} without metadata.name", origin)
-    return result
-
-
-def _blank(value: Any) -> bool:
-    """No usable scalar (kustomize reads kind and name as strings)."""
-    return value is None or value == "" or isinstance(value, dict | list)
-
-
-def _missing_key(doc: Any, path: Any) -> bool:
-    """``path`` names an absent key of an existing object."""
-    if not isinstance(path, str):
-        return False
-    try:
-        parent, last = jsonpointer.JsonPointer(path).to_last(doc)
-    except jsonpointer.JsonPointerException:
-        return False
-    return isinstance(parent, dict) and last not in parent
-
-
-def _replace_missing_as_add(doc: Any, op: dict[str, Any]) -> dict[str, Any]:
-    try:
-        pointer = jsonpointer.JsonPointer(op["path"])
-        parent, last = pointer.to_last(doc)
-    except jsonpointer.JsonPointerException:
-        return op
-    if isinstance(parent, dict) and last not in parent:
-        return {**op, "op": "add"}
-    return op
 
 
 # -- the openapi field -------------------------------------------------------------
