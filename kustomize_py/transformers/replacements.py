@@ -105,8 +105,15 @@ class _Failure(Exception):
 
 
 def ids_of(res: Resource) -> list[ResId]:
-    """kustomize's MakeResIds: the current id, then the earlier ones."""
-    return [res.id, *res.previous_ids]
+    """kustomize's MakeResIds: the current id, then the earlier ones as kustomize records
+    them (its previousNamespaces annotation holds each one's effective namespace:
+    ``default`` for none, ``_non_namespaceable_`` for a cluster-scoped kind)."""
+    return [res.id, *(_as_recorded(rid) for rid in res.previous_ids)]
+
+
+def _as_recorded(rid: ResId) -> ResId:
+    namespace = rid.effective_namespace or "_non_namespaceable_"
+    return ResId(rid.group, rid.version, rid.kind, rid.name, namespace)
 
 
 def _selected_by(rid: ResId, sel: Selector) -> bool:
