@@ -18,12 +18,15 @@ decoded ``Replacement`` dataclasses, whoever built them (a kustomization's
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Any
 
 from kustomize_py import fieldpath, labelselector
 from kustomize_py.errors import KustomizationError, TransformError
 from kustomize_py.fieldpath import Created, PathError
+from kustomize_py.goregex import translate
 from kustomize_py.loader import Loader, Root, display
 from kustomize_py.model import (
     FieldOptions,
@@ -102,24 +105,57 @@ class _Failure(Exception):
 
 
 def ids_of(res: Resource) -> list[ResId]:
-    """kustomize's MakeResIds: the current id, then the earlier ones."""
-    return [res.id, *res.previous_ids]
+    """kustomize's MakeResIds: the current id, then the earlier ones as kustomize records
+    them (its previousNamespaces annotation holds each one's effective namespace:
+    ``default`` for none, ``_non_namespaceable_`` for a cluster-scoped kind)."""
+    return [res.id, *(_as_recorded(rid) for rid in res.previous_ids)]
 
 
-def _selected_by(rid: ResId, sel: Selector, *, exact_ns: bool = False) -> bool:
-    """kyaml's ResId.IsSelectedBy: empty selector fields match anything.
+def _as_recorded(rid: ResId) -> ResId:
+    namespace = rid.effective_namespace or "_non_namespaceable_"
+    return ResId(rid.group, rid.version, rid.kind, rid.name, namespace)
 
-    A source's namespace "default" also selects a resource without namespace; a
-    target's namespace must be the resource's exactly (the reference does so)."""
+
+def _selected_by(rid: ResId, sel: Selector) -> bool:
+    """kyaml's ResId.IsSelectedBy, for a source: empty selector fields match anything,
+    the others exactly; a namespace "default" also selects a resource without one."""
     if sel.name and sel.name != rid.name:
         return False
-    if exact_ns and sel.namespace and sel.namespace != rid.namespace:
-        return False
-    if sel.namespace and not exact_ns:
+    if sel.namespace:
         sid = ResId(sel.group, sel.version, sel.kind, sel.name, sel.namespace)
         if sid.effective_namespace != rid.effective_namespace:
             return False
     return rid.is_selected_by(sel.group, sel.version, sel.kind)
+
+
+@cache
+def _anchored(pattern: str) -> re.Pattern[str]:
+    source = translate("^(?:" + pattern + ")$")
+    if source is None:
+        raise _Failure(f"error creating target selector: error parsing regexp: {pattern!r}")
+    return re.compile(source)
+
+
+def _target_selected_by(rid: ResId, sel: Selector) -> bool:
+    """A target's (or reject's) id fields are anchored regular expressions matched
+    against the id as written (kustomize's SelectorRegex): ``kind: Deployment|.*Set``,
+    ``name: c.1``; an empty field matches anything, a namespace is not defaulted."""
+    return all(
+        not pattern or _anchored(pattern).match(value) is not None
+        for pattern, value in (
+            (sel.name, rid.name),
+            (sel.namespace, rid.namespace),
+            (sel.group, rid.group),
+            (sel.version, rid.version),
+            (sel.kind, rid.kind),
+        )
+    )
+
+
+def _check_patterns(sel: Selector) -> None:
+    for pattern in (sel.name, sel.namespace, sel.group, sel.version, sel.kind):
+        if pattern:
+            _anchored(pattern)
 
 
 def _has_resid(sel: Selector) -> bool:
@@ -194,6 +230,8 @@ def _apply(
 ) -> None:
     if target.select is None:
         raise _Failure("target must specify resources to select")
+    for sel in (target.select, *target.reject):
+        _check_patterns(sel)
     field_paths = target.field_paths or (DEFAULT_FIELD_PATH,)
     for res in items:
         if not _matches_meta(res, target.select):
@@ -204,13 +242,9 @@ def _apply(
         ):
             continue
         ids = ids_of(res)
-        if any(
-            _has_resid(r) and _selected_by(rid, r, exact_ns=True)
-            for r in target.reject
-            for rid in ids
-        ):
+        if any(_has_resid(r) and _target_selected_by(rid, r) for r in target.reject for rid in ids):
             continue  # a reject matching any of the ids, current or earlier
-        if any(_selected_by(rid, target.select, exact_ns=True) for rid in ids):
+        if any(_target_selected_by(rid, target.select) for rid in ids):
             _apply_to_resource(res, value, target, field_paths)
             touched[id(res)] = res
 

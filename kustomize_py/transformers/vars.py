@@ -49,6 +49,9 @@ DEFAULT_FIELD_SPECS: tuple[FieldSpec, ...] = (
     FieldSpec("spec/jobTemplate/spec/template/volumes/nfs/server", kind="CronJob"),
     *_workload_specs("DaemonSet", "spec/template/spec"),
     *_workload_specs("Deployment", "spec/template/spec"),
+    # the reference also expands vars in a Deployment's pod template annotations (only
+    # there: not its labels, nor other workloads' templates)
+    FieldSpec("spec/template/metadata/annotations", kind="Deployment"),
     FieldSpec("spec/rules/host", kind="Ingress"),
     FieldSpec("spec/tls/hosts", kind="Ingress"),
     FieldSpec("spec/tls/secretName", kind="Ingress"),
