@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from kustomize_py.openapi_data import DEFINITIONS, RESOURCES
+from kustomize_py.yaml_load import StyledStr
 
 __all__ = ["BUILTIN", "MergeError", "SchemaTable", "build_table", "merge", "schema_for"]
 
@@ -245,6 +246,8 @@ def _walk(dest: Any, origin: Any, schema: Schema, t: SchemaTable) -> Any:
         if schema is not None and _list_keys(schema) is not None:
             return _walk_associative(dest, origin, schema, t)
         return origin if origin is not MISSING else dest
+    if isinstance(dest, StyledStr) and origin is not None and not isinstance(origin, str):
+        return StyledStr(_scalar_text(origin))  # the quoted style stays: a string now
     return origin if origin is not MISSING else dest
 
 
