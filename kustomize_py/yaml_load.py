@@ -35,6 +35,7 @@ __all__ = [
     "go_parse_float",
     "go_parse_int",
     "go_timestamp",
+    "kyaml_set_string",
     "load_kustomization_data",
     "load_resource_documents",
     "resolve_plain",
@@ -218,6 +219,21 @@ class StyledStr(str):
     """
 
     __slots__ = ()
+
+
+def kyaml_set_string(value: str, *, block: bool = False) -> str:
+    """A string as kyaml stores one it sets (FieldSetter): quoted when a YAML 1.1 reader
+    would not take it for a string (``1``, ``yes``, ``~``, ``a: b``). ``block``: a
+    multi-line value gets the literal style (kyaml's generated ConfigMap data)."""
+    if "\n" in value:
+        return StyledStr(value) if block else value
+    if value == "":
+        return value
+    try:
+        parsed = load_kustomization_data(value, "")
+    except ParseError:
+        return value
+    return value if isinstance(parsed, str) else StyledStr(value)
 
 
 # -- PyYAML plumbing ---------------------------------------------------------------------
