@@ -28,7 +28,7 @@ from kustomize_py.model import (
     generator_args,
 )
 from kustomize_py.resource import ResId, ResMap, Resource
-from kustomize_py.yaml_load import kyaml_set_string
+from kustomize_py.yaml_load import StyledStr, kyaml_set_string
 
 __all__ = [
     "AnyIdIndex",
@@ -148,7 +148,8 @@ def generate(
                 data.setdefault("binaryData", {})[key] = kyaml_set_string(_base64(pairs[key]))
     if options is not None:
         if options.labels:
-            metadata["labels"] = dict(sorted(options.labels))
+            # kustomize sets these with a style of their own: a patch never retypes them
+            metadata["labels"] = {k: StyledStr(v) for k, v in sorted(options.labels)}
         if options.annotations:
             metadata["annotations"] = dict(sorted(options.annotations))
         if options.immutable:
