@@ -30,10 +30,12 @@ kyaml knows no other directive: ``$setElementOrder/…``, ``$retainKeys`` and
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Final
 
 from kustomize_py.openapi_data import DEFINITIONS, RESOURCES
+from kustomize_py.yaml_load import StyledStr
 
 __all__ = ["BUILTIN", "MergeError", "SchemaTable", "build_table", "merge", "schema_for"]
 
@@ -203,14 +205,34 @@ def schema_for(api_version: Any, kind: Any, t: SchemaTable = BUILTIN) -> Schema:
     return t.resources.get(f"{api_version}|{kind}")
 
 
-def merge(dest: Any, patch: Any, table: SchemaTable = BUILTIN) -> Any:
+# (id(map), key) -> every (map, key) holding the same YAML node (Resource.value_links)
+_Links = Mapping[tuple[int, str], list[tuple[dict[str, Any], str]]]
+_LINKS: ContextVar[_Links | None] = ContextVar("_LINKS", default=None)
+
+
+def merge(dest: Any, patch: Any, table: SchemaTable = BUILTIN, links: _Links | None = None) -> Any:
     """Merge ``patch`` into ``dest`` (both consumed: pass copies); return the result.
 
     ``MISSING`` is returned when the patch deletes the whole object. ``table``: the
     schema's merge keys (kustomize's built-in schema unless an ``openapi:`` field says).
+    ``links``: label values kustomize holds as one node in several maps; kyaml's merge
+    overwrites that node in place, so a new value reaches every map sharing it.
     """
-    result = _walk(dest, patch, None, table)
+    token = _LINKS.set(links)
+    try:
+        result = _walk(dest, patch, None, table)
+    finally:
+        _LINKS.reset(token)
     return MISSING if result is MISSING or result is None else result
+
+
+def _share(dest: dict[str, Any], key: str, value: Any) -> None:
+    links = _LINKS.get()
+    if not links or isinstance(value, dict | list):
+        return
+    for shared, shared_key in links.get((id(dest), key), ()):
+        if shared is not dest and shared_key in shared:
+            shared[shared_key] = value
 
 
 def _is_null(value: Any) -> bool:
@@ -245,6 +267,8 @@ def _walk(dest: Any, origin: Any, schema: Schema, t: SchemaTable) -> Any:
         if schema is not None and _list_keys(schema) is not None:
             return _walk_associative(dest, origin, schema, t)
         return origin if origin is not MISSING else dest
+    if isinstance(dest, StyledStr) and origin is not None and not isinstance(origin, str):
+        return StyledStr(_scalar_text(origin))  # the quoted style stays: a string now
     return origin if origin is not MISSING else dest
 
 
@@ -343,6 +367,7 @@ def _walk_map(dest: Any, origin: Any, schema: Schema, t: SchemaTable) -> Any:
             dest.pop(key, None)
         else:
             dest[key] = value
+            _share(dest, key, value)
     return dest
 
 

@@ -31,9 +31,11 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from kustomize_py.errors import ParseError
 
 __all__ = [
+    "StyledStr",
     "go_parse_float",
     "go_parse_int",
     "go_timestamp",
+    "kyaml_set_string",
     "load_kustomization_data",
     "load_resource_documents",
     "resolve_plain",
@@ -208,6 +210,32 @@ def resolve_plain(text: str, *, v2: bool) -> tuple[str, Any]:
     return _TAG_STR, text
 
 
+class StyledStr(str):
+    """A resource's string value written quoted or as a block scalar (not plain).
+
+    kyaml keeps a scalar's style when a strategic merge patch replaces its value, so a
+    patched-in ``2`` over a quoted ``"3"`` comes out as the string "2" (over a plain
+    string such as ``25%`` it stays the int 2). Only the merge looks at this mark.
+    """
+
+    __slots__ = ()
+
+
+def kyaml_set_string(value: str, *, block: bool = False) -> str:
+    """A string as kyaml stores one it sets (FieldSetter): quoted when a YAML 1.1 reader
+    would not take it for a string (``1``, ``yes``, ``~``, ``a: b``). ``block``: a
+    multi-line value gets the literal style (kyaml's generated ConfigMap data)."""
+    if "\n" in value:
+        return StyledStr(value) if block else value
+    if value == "":
+        return value
+    try:
+        parsed = load_kustomization_data(value, "")
+    except ParseError:
+        return value
+    return value if isinstance(parsed, str) else StyledStr(value)
+
+
 # -- PyYAML plumbing ---------------------------------------------------------------------
 
 _PLAIN = "!<plain>"  # marker tag our resolver gives to untagged plain scalars
@@ -258,7 +286,7 @@ def _parse_error(exc: yaml.YAMLError, path: str, text: str) -> ParseError:
 
 
 def _compose_all(text: str, path: str) -> list[Node]:
-    loader = _Loader(text)
+    loader = _Loader(str(text))  # libyaml refuses str subclasses (a StyledStr patch text)
     try:
         nodes: list[Node] = []
         while loader.check_node():
@@ -334,13 +362,10 @@ class _Converter:
 
     def convert(self, node: Node) -> Any:
         if isinstance(node, ScalarNode):
-            if node.tag == _PLAIN:
-                return self.scalar(node.value)
-            if node.tag == "tag:yaml.org,2002:str":
-                if node.style == ">" and not self.v2:
-                    return goyaml_folded_roundtrip(node.value)
-                return node.value
-            return _tagged_scalar(node, self.path, self.v2)
+            value = self._scalar_value(node)
+            if node.style and not self.v2 and isinstance(value, str):
+                return StyledStr(value)
+            return value
         key = id(node)
         if key in self.active:
             raise ParseError("yaml: anchor refers to itself", self.path, node.start_mark.line + 1)
@@ -353,12 +378,21 @@ class _Converter:
         finally:
             self.active.discard(key)
 
+    def _scalar_value(self, node: ScalarNode) -> Any:
+        if node.tag == _PLAIN:
+            return self.scalar(node.value)
+        if node.tag == "tag:yaml.org,2002:str":
+            if node.style == ">" and not self.v2:
+                return goyaml_folded_roundtrip(node.value)
+            return node.value
+        return _tagged_scalar(node, self.path, self.v2)
+
     def _key(self, node: Node) -> Any:
         if not isinstance(node, ScalarNode):
             raise ParseError(
                 "yaml: invalid map key: a key must be a scalar", self.path, node.start_mark.line + 1
             )
-        value = self.convert(node)
+        value = self._scalar_value(node)
         if self.v2 and not isinstance(value, str):
             return _json_key(value)
         return value

@@ -9,7 +9,7 @@ import pytest
 
 from kustomize_py.emit import dump_document
 from kustomize_py.errors import ParseError
-from kustomize_py.yaml_load import load_kustomization_data, load_resource_documents
+from kustomize_py.yaml_load import StyledStr, load_kustomization_data, load_resource_documents
 
 
 def _load_value(literal: str) -> Any:
@@ -78,7 +78,8 @@ def _load_value(literal: str) -> Any:
 def test_resource_scalar_typing(literal: str, value: Any) -> None:
     got = _load_value(literal)
     assert got == value
-    assert type(got) is type(value)
+    quoted = literal[:1] in ("'", '"') and isinstance(value, str)
+    assert type(got) is (StyledStr if quoted else type(value))
 
 
 @pytest.mark.parametrize("literal", [".inf", "-.Inf", ".nan"])

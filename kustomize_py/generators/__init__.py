@@ -28,6 +28,7 @@ from kustomize_py.model import (
     generator_args,
 )
 from kustomize_py.resource import ResId, ResMap, Resource
+from kustomize_py.yaml_load import StyledStr, kyaml_set_string
 
 __all__ = [
     "AnyIdIndex",
@@ -137,16 +138,18 @@ def generate(
     data: dict[str, Any] = {"apiVersion": "v1", "kind": args.kind, "metadata": metadata}
     if args.kind == "Secret":
         data["type"] = args.type or "Opaque"
-        data["data"] = {k: _base64(pairs[k]) for k in sorted(pairs)}
+        data["data"] = {k: kyaml_set_string(_base64(pairs[k])) for k in sorted(pairs)}
     else:
         for key in sorted(pairs):
             try:
-                data.setdefault("data", {})[key] = pairs[key].decode("utf-8")
+                text = kyaml_set_string(pairs[key].decode("utf-8"), block=True)
+                data.setdefault("data", {})[key] = text
             except UnicodeDecodeError:
-                data.setdefault("binaryData", {})[key] = _base64(pairs[key])
+                data.setdefault("binaryData", {})[key] = kyaml_set_string(_base64(pairs[key]))
     if options is not None:
         if options.labels:
-            metadata["labels"] = dict(sorted(options.labels))
+            # kustomize sets these with a style of their own: a patch never retypes them
+            metadata["labels"] = {k: StyledStr(v) for k, v in sorted(options.labels)}
         if options.annotations:
             metadata["annotations"] = dict(sorted(options.annotations))
         if options.immutable:
@@ -244,6 +247,7 @@ def _merge_into(old: Resource, new: Resource, *, merge_data: bool) -> None:
     if merge_data:
         for key in ("data", "binaryData"):
             merged = {**_text_map(old.data.get(key)), **_text_map(data.get(key))}
+            merged = {k: kyaml_set_string(v, block=True) for k, v in merged.items()}
             data.pop(key, None)
             if merged:
                 data[key] = merged

@@ -25,7 +25,7 @@ from kustomize_py.errors import TransformError
 from kustomize_py.fieldspec import FieldSpecError, find, merge_specs
 from kustomize_py.model import FieldSpec, Label
 from kustomize_py.resource import Resource
-from kustomize_py.yaml_load import resolve_plain
+from kustomize_py.yaml_load import kyaml_set_string, resolve_plain
 
 _STR, _INT, _TIMESTAMP = "!!str", "!!int", "!!timestamp"
 
@@ -166,7 +166,7 @@ def apply_pairs(
     kustomization the pairs come from."""
     if not pairs:
         return
-    written = [(_written_key(name), name, value) for name, value in pairs]
+    written = [(_written_key(name), name, kyaml_set_string(value)) for name, value in pairs]
     for res in resources:
         try:
             for key, name, value in written:

@@ -324,8 +324,11 @@ def transform(resources: Sequence[Resource], references: Iterable[Reference]) ->
 
 
 def _locations(res: Resource, spec: FieldSpec) -> list[tuple[dict[str, Any], str]]:
+    # The referrer was selected by its original id; kustomize then walks the path with
+    # the referrer's current group/version/kind, so a kind changed by a patch still
+    # has its references updated.
     try:
-        return list(find(res.data, spec, create=False))
+        return list(find(res.data, FieldSpec(spec.path), create=False))
     except FieldSpecError as err:
         raise TransformError(
             f"updating name reference in '{spec.path}' field of '{res.id}': {err}", res.origin

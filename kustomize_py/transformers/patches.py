@@ -292,7 +292,7 @@ def _apply_one(res: Resource, patch: Resource, loaded: LoadedPatch, table: Schem
     if loaded.allow_name_change or loaded.allow_kind_change:
         res.store_previous_id()
     try:
-        result = merge(res.data, copy.deepcopy(patch.data), table)
+        result = merge(res.data, copy.deepcopy(patch.data), table, res.value_links)
     except MergeError as err:
         raise TransformError(f"applying the patch to {res.id}: {err}", loaded.origin) from None
     if result is MISSING or not result:
