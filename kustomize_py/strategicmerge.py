@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from kustomize_py.openapi_data import DEFINITIONS, RESOURCES
+from kustomize_py.yaml_load import EmptyValuedMap
 
 __all__ = ["BUILTIN", "MergeError", "SchemaTable", "build_table", "merge", "schema_for"]
 
@@ -256,14 +257,10 @@ def _walk_untouched(dest: Any, schema: Schema, t: SchemaTable) -> Any:
     Scalars, nulls and plain lists stay as they are, but every merged (associative) list
     in it is rebuilt like one the patch touches: elements sharing merge-key values
     collapse into one (the last of them, at the first one's place), and empty elements
-    go.
+    go. A map's fields written with no value (``key:``, not ``null``) are dropped.
     """
     if isinstance(dest, dict):
-        schema = _schema(dest, MISSING, schema, t)
-        for key, value in dest.items():
-            if isinstance(value, dict | list):
-                dest[key] = _walk_untouched(value, _field(schema, key, t), t)
-        return dest
+        return _walk_rest(dest, {}, _schema(dest, MISSING, schema, t), t)
     if isinstance(dest, list) and schema is not None and _list_keys(schema) is not None:
         return _walk_associative(dest, MISSING, schema, t)
     return dest
@@ -364,7 +361,16 @@ def _walk_map(dest: Any, origin: Any, schema: Schema, t: SchemaTable) -> Any:
             dest.pop(key, None)
         else:
             dest[key] = value
-    for key, value in dest.items():  # the fields only the resource has
+    return _walk_rest(dest, source, schema, t)
+
+
+def _walk_rest(dest: dict[Any, Any], source: dict[Any, Any], schema: Schema, t: SchemaTable) -> Any:
+    """The fields only the resource has: walked as untouched; one written empty goes."""
+    if isinstance(dest, EmptyValuedMap):
+        for key in dest.empty_keys:
+            if key not in source and dest.get(key, MISSING) is None:
+                del dest[key]
+    for key, value in dest.items():
         if key not in source and isinstance(value, dict | list):
             dest[key] = _walk_untouched(value, _field(schema, key, t), t)
     return dest
