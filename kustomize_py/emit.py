@@ -597,6 +597,12 @@ def _emit_mapping(w: _Writer, mapping: dict[Any, Any]) -> None:
     w.indent = 0 if saved < 0 else saved + _INDENT
     mapping = _string_keys(mapping)
     for key in _sorted_keys(mapping):
+        if "\x85" in key:
+            # kustomize's JSON-to-YAML step reads JSON with goyaml, where a raw NEL is a
+            # line break, and a map key (a simple key) may not span lines.
+            raise RenderError(
+                f"failed to convert result to YAML: map key {key!r} holds U+0085 (NEL)"
+            )
         w.write_indent()
         if _is_simple_key(key):
             _emit_scalar(w, key, True)

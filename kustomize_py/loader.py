@@ -18,7 +18,11 @@ from typing import Any
 from kustomize_py.errors import LoadError, ParseError
 from kustomize_py.model import Kustomization, decode_kustomization
 from kustomize_py.resource import Resource
-from kustomize_py.yaml_load import load_kustomization_data, load_resource_documents
+from kustomize_py.yaml_load import (
+    EmptyValuedMap,
+    load_kustomization_data,
+    load_resource_documents,
+)
 
 __all__ = ["KUSTOMIZATION_FILE_NAMES", "Loader", "Root"]
 
@@ -247,6 +251,10 @@ def _copy_tree(node: Any) -> Any:
     so nothing is shared) over immutable scalars. Much faster than ``copy.deepcopy``."""
     if type(node) is dict:
         return {key: _copy_tree(value) for key, value in node.items()}
+    if isinstance(node, EmptyValuedMap):
+        copied = EmptyValuedMap((key, _copy_tree(value)) for key, value in node.items())
+        copied.empty_keys = node.empty_keys
+        return copied
     if type(node) is list:
         return [_copy_tree(item) for item in node]
     return node

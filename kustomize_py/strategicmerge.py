@@ -8,6 +8,8 @@ Rules, each checked against the reference:
 
 * a patch value replaces a scalar; ``null`` deletes the field (and a field that is
   ``null`` in the resource disappears whenever the patch reaches its map);
+* the parts of the resource the patch does not mention are walked too: their merged
+  lists are rebuilt (duplicate merge keys collapse, empty elements go);
 * maps merge recursively; ``$patch: delete`` removes the map (or list element),
   ``$patch: replace`` replaces it with the rest of the patch map, ``$patch: merge``
   is the default; any other ``$patch`` value is an error;
@@ -35,7 +37,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from kustomize_py.openapi_data import DEFINITIONS, RESOURCES
-from kustomize_py.yaml_load import StyledStr
+from kustomize_py.yaml_load import EmptyValuedMap, StyledStr
 
 __all__ = ["BUILTIN", "MergeError", "SchemaTable", "build_table", "merge", "schema_for"]
 
@@ -249,7 +251,7 @@ def _kind(value: Any) -> str:
 
 def _walk(dest: Any, origin: Any, schema: Schema, t: SchemaTable) -> Any:
     if origin is MISSING:
-        return dest  # what the patch does not mention stays as it is (nulls too)
+        return _walk_untouched(dest, schema, t)
     schema = _schema(dest, origin, schema, t)
     first = next((v for v in (dest, origin) if not _is_null(v)), MISSING)
     if first is MISSING:
@@ -270,6 +272,21 @@ def _walk(dest: Any, origin: Any, schema: Schema, t: SchemaTable) -> Any:
     if isinstance(dest, StyledStr) and origin is not None and not isinstance(origin, str):
         return StyledStr(_scalar_text(origin))  # the quoted style stays: a string now
     return origin if origin is not MISSING else dest
+
+
+def _walk_untouched(dest: Any, schema: Schema, t: SchemaTable) -> Any:
+    """A part of the resource the patch does not mention: kyaml walks it all the same.
+
+    Scalars, nulls and plain lists stay as they are, but every merged (associative) list
+    in it is rebuilt like one the patch touches: elements sharing merge-key values
+    collapse into one (the last of them, at the first one's place), and empty elements
+    go. A map's fields written with no value (``key:``, not ``null``) are dropped.
+    """
+    if isinstance(dest, dict):
+        return _walk_rest(dest, {}, _schema(dest, MISSING, schema, t), t)
+    if isinstance(dest, list) and schema is not None and _list_keys(schema) is not None:
+        return _walk_associative(dest, MISSING, schema, t)
+    return dest
 
 
 def _schema(dest: Any, origin: Any, schema: Schema, t: SchemaTable) -> Schema:
@@ -361,13 +378,25 @@ def _walk_map(dest: Any, origin: Any, schema: Schema, t: SchemaTable) -> Any:
     if not isinstance(dest, dict):  # pragma: no cover - kinds checked by the caller
         return dest
     source = origin if isinstance(origin, dict) else {}
-    for key in sorted(source, key=str):  # fields only in dest stay as they are
+    for key in sorted(source, key=str):
         value = _walk(dest.get(key, MISSING), source[key], _field(schema, key, t), t)
         if _is_null(value):
             dest.pop(key, None)
         else:
             dest[key] = value
             _share(dest, key, value)
+    return _walk_rest(dest, source, schema, t)
+
+
+def _walk_rest(dest: dict[Any, Any], source: dict[Any, Any], schema: Schema, t: SchemaTable) -> Any:
+    """The fields only the resource has: walked as untouched; one written empty goes."""
+    if isinstance(dest, EmptyValuedMap):
+        for key in dest.empty_keys:
+            if key not in source and dest.get(key, MISSING) is None:
+                del dest[key]
+    for key, value in dest.items():
+        if key not in source and isinstance(value, dict | list):
+            dest[key] = _walk_untouched(value, _field(schema, key, t), t)
     return dest
 
 

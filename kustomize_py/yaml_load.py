@@ -329,6 +329,17 @@ def _tagged_scalar(node: ScalarNode, path: str, v2: bool) -> Any:
     )
 
 
+class EmptyValuedMap(dict[Any, Any]):
+    """A mapping in which some fields were written with no value at all (``key:``).
+
+    They load as ``None`` like ``key: null`` does, but kyaml keeps the difference: its
+    strategic merge drops a field written empty (and keeps one written ``null`` or ``~``)
+    when the patch does not mention it. ``empty_keys`` names those fields.
+    """
+
+    empty_keys: frozenset[Any]
+
+
 class _Converter:
     """Turns composed nodes into plain data (aliases are expanded into fresh copies)."""
 
@@ -401,6 +412,7 @@ class _Converter:
         out: dict[Any, Any] = {}
         seen: dict[Any, int] = {}
         merges: list[Node] = []
+        empty: list[Any] = []
         for knode, vnode in node.value:
             if isinstance(knode, ScalarNode) and knode.tag == _PLAIN and knode.value == "<<":
                 merges.append(vnode)
@@ -424,6 +436,8 @@ class _Converter:
                 out[key] = ""  # goyaml.v3: an empty value in a flow mapping is "", not null
             else:
                 out[key] = self.convert(vnode)
+                if not self.v2 and _is_empty_plain(vnode):
+                    empty.append(key)
         for merge in merges:
             sources = merge.value if isinstance(merge, SequenceNode) else [merge]
             for src in sources:
@@ -436,6 +450,10 @@ class _Converter:
                     )
                 for k, v in data.items():
                     out.setdefault(k, v)
+        if empty:
+            marked = EmptyValuedMap(out)
+            marked.empty_keys = frozenset(empty)
+            return marked
         return out
 
 
