@@ -286,6 +286,8 @@ def _match(slot: Slot, path: tuple[str, ...], create: str) -> list[Slot]:
         node = {}
     if not isinstance(node, dict):
         raise _wrong_kind(node, "MappingNode")
+    if part == "":
+        raise _wrong_kind(node, "ScalarNode")  # kyaml's Get("") wants a scalar to compare
     if part not in node:
         if not create:
             return []

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from kustomize_py import buildmetadata, generators, plugins
+from kustomize_py import buildmetadata, crds, generators, plugins
 from kustomize_py.buildmetadata import Origin, go_path_join
 from kustomize_py.errors import KustomizationError, KustomizeError, LoadError, TransformError
 from kustomize_py.fieldpath import go_text
@@ -264,7 +264,11 @@ def accumulate(
     acc.merge_from(root.file, own)
     for entry in kust.crds:
         path, text = loader.read_file(root, entry, "crds file")
-        _check_openapi_definitions(load_kustomization_data(text, display(path)), display(path))
+        definitions = load_kustomization_data(text, display(path))
+        _check_openapi_definitions(definitions, display(path))
+        if definitions:
+            crd_specs, crd_refs = crds.config_from_definitions(definitions)
+            acc.merge_config(display(path), (), (), crd_refs, crd_specs)
     plugins.refuse_unsupported(root)
 
     generators.run(

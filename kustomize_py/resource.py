@@ -26,6 +26,9 @@ CLUSTER_SCOPED = frozenset(
             "admissionregistration.k8s.io/v1 admissionregistration.k8s.io/v1beta1",
             "ValidatingWebhookConfiguration",
         ),
+        # Not in kyaml's precomputed table; its built-in schema makes them cluster-scoped.
+        ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy"),
+        ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding"),
         ("apiextensions.k8s.io/v1 apiextensions.k8s.io/v1beta1", "CustomResourceDefinition"),
         ("apiregistration.k8s.io/v1 apiregistration.k8s.io/v1beta1", "APIService"),
         ("certificates.k8s.io/v1 certificates.k8s.io/v1beta1", "CertificateSigningRequest"),

@@ -403,6 +403,8 @@ class _Converter:
             raise ParseError(
                 "yaml: invalid map key: a key must be a scalar", self.path, node.start_mark.line + 1
             )
+        if not self.v2 and _is_empty_plain(node):
+            return ""  # a key with no text (`&anchor :`) is the empty string in kustomize's output
         value = self._scalar_value(node)
         if self.v2 and not isinstance(value, str):
             return _json_key(value)

@@ -258,13 +258,17 @@ def _apply_to_resource(
         create = "scalar"
         if isinstance(value, dict | list):
             create = "map" if isinstance(value, dict) else "seq"
+    verb = "find or create" if create else "find"
     for fp in field_paths:
+        # kustomize drops one leading dot of a target path (`.metadata.name`, as kubebuilder
+        # scaffolds it); any other empty part stays and fails on a map.
+        parts = fieldpath.split(fp[1:] if fp.startswith(".") else fp)
         try:
-            slots = fieldpath.match(res.data, fieldpath.split(fp), create)
+            slots = fieldpath.match(res.data, parts, create)
         except PathError as err:
-            raise _Failure(f'unable to find field "{fp}" in replacement target: {err}') from None
+            raise _Failure(f'unable to {verb} field "{fp}" in replacement target: {err}') from None
         if not slots:
-            raise _Failure(f'unable to find field "{fp}" in replacement target')
+            raise _Failure(f'unable to {verb} field "{fp}" in replacement target')
         for slot in slots:
             _set(slot, value, options)
 
