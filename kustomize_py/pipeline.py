@@ -14,9 +14,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from kustomize_py import buildmetadata, generators, plugins
+from kustomize_py import buildmetadata, crds, generators, plugins
 from kustomize_py.buildmetadata import Origin, go_path_join
 from kustomize_py.errors import KustomizationError, KustomizeError, LoadError, TransformError
 from kustomize_py.fieldpath import go_text
@@ -264,7 +264,18 @@ def accumulate(
     acc.merge_from(root.file, own)
     for entry in kust.crds:
         path, text = loader.read_file(root, entry, "crds file")
-        _check_openapi_definitions(load_kustomization_data(text, display(path)), display(path))
+        crd = crds.config_from_definitions(
+            load_kustomization_data(text, display(path)), display(path)
+        )
+        acc.merge_config(
+            display(path),
+            references=tuple(crd.references),
+            specs={
+                "commonAnnotations": tuple(crd.annotations),
+                "commonLabels": tuple(crd.labels),
+                "namePrefix": tuple(crd.prefixes),
+            },
+        )
     plugins.refuse_unsupported(root)
 
     generators.run(
@@ -463,22 +474,6 @@ def _patch_reader(loader: Loader, root: Root) -> patches.Reader:
         return text, display(path)
 
     return read
-
-
-def _check_openapi_definitions(data: Any, origin: str) -> None:
-    """A ``crds:`` file is a map of OpenAPI definitions (name -> definition), not a CRD.
-
-    kustomize reads it only for name-reference hints, which matter once name-changing
-    transformers exist; here it is validated like kustomize validates it.
-    """
-    if data is None:
-        return
-    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-        raise KustomizationError(
-            "not a map of OpenAPI definitions (definition name -> definition); the crds "
-            "field takes OpenAPI definitions, not CustomResourceDefinition manifests",
-            origin,
-        )
 
 
 def _append(resmap: ResMap, res: Resource, root: Root, entry: str) -> None:

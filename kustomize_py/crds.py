@@ -1,0 +1,119 @@
+"""The ``crds:`` field: OpenAPI definitions read for transformer configuration.
+
+Each file maps a definition name (``github.com/x/apis/v1.MyKind``) to an OpenAPI
+definition. kustomize (``api/internal/accumulator/loadconfigfromcrds.go``) keeps the
+definitions whose properties hold ``kind``, ``apiVersion`` and ``metadata``; for each,
+keyed by the kind (the name's last dot-separated part, no group or version), it walks
+the properties, following ``$ref`` to other definitions of the same file, and turns
+these OpenAPI extensions into field specs:
+
+* ``x-kubernetes-annotation`` -> commonAnnotations,
+* ``x-kubernetes-label-selector`` -> commonLabels,
+* ``x-kubernetes-identity`` -> namePrefix,
+* ``x-kubernetes-object-ref-api-version`` + ``x-kubernetes-object-ref-kind`` -> a name
+  reference to that version/kind at ``<path>/<x-kubernetes-object-ref-name-key or name>``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kustomize_py.errors import KustomizationError
+from kustomize_py.model import FieldSpec
+from kustomize_py.transformers.namereference import Reference
+
+__all__ = ["CrdConfig", "check_definitions", "config_from_definitions"]
+
+_ANNOTATION = "x-kubernetes-annotation"
+_LABEL_SELECTOR = "x-kubernetes-label-selector"
+_IDENTITY = "x-kubernetes-identity"
+_REF_VERSION = "x-kubernetes-object-ref-api-version"
+_REF_KIND = "x-kubernetes-object-ref-kind"
+_REF_NAME_KEY = "x-kubernetes-object-ref-name-key"
+
+
+@dataclass
+class CrdConfig:
+    """Field specs and name references found in one ``crds:`` file."""
+
+    annotations: list[FieldSpec] = field(default_factory=list)
+    labels: list[FieldSpec] = field(default_factory=list)
+    prefixes: list[FieldSpec] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+
+
+def check_definitions(data: Any, origin: str) -> None:
+    """A ``crds:`` file is a map of OpenAPI definitions (name -> definition), not a CRD."""
+    if data is None:
+        return
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise KustomizationError(
+            "not a map of OpenAPI definitions (definition name -> definition); the crds "
+            "field takes OpenAPI definitions, not CustomResourceDefinition manifests",
+            origin,
+        )
+
+
+def _properties(definition: Any) -> dict[str, Any]:
+    schema = definition.get("Schema") if isinstance(definition, dict) else None
+    props = schema.get("properties") if isinstance(schema, dict) else None
+    return props if isinstance(props, dict) else {}
+
+
+def config_from_definitions(data: Any, origin: str) -> CrdConfig:
+    """The transformer configuration the definitions in ``data`` imply."""
+    check_definitions(data, origin)
+    config = CrdConfig()
+    if not data:
+        return config
+    for name, definition in data.items():
+        props = _properties(definition)
+        if not all(key in props for key in ("kind", "apiVersion", "metadata")):
+            continue
+        if len(str(name).split(".")) < 3:
+            raise KustomizationError(
+                "`api` should be specified in dot notation: group.version.kind", origin
+            )
+        kind = str(name).split(".")[-1]
+        _walk(config, kind, data, str(name), ())
+    return config
+
+
+def _walk(
+    config: CrdConfig,
+    kind: str,
+    definitions: dict[str, Any],
+    type_name: str,
+    path: tuple[str, ...],
+    *,
+    seen: frozenset[str] = frozenset(),
+) -> None:
+    if type_name not in definitions or type_name in seen:
+        return
+    seen = seen | {type_name}
+    for prop_name, prop in _properties(definitions[type_name]).items():
+        if not isinstance(prop, dict):
+            continue
+        here = (*path, str(prop_name))
+        spec = FieldSpec(path="/".join(here), kind=kind)
+        if isinstance(prop.get(_ANNOTATION), str):
+            config.annotations.append(spec)
+        if isinstance(prop.get(_LABEL_SELECTOR), str):
+            config.labels.append(spec)
+        if isinstance(prop.get(_IDENTITY), str):
+            config.prefixes.append(spec)
+        version, ref_kind = prop.get(_REF_VERSION), prop.get(_REF_KIND)
+        if isinstance(version, str) and isinstance(ref_kind, str):
+            name_key = prop.get(_REF_NAME_KEY)
+            key = name_key if isinstance(name_key, str) else "name"
+            config.references.append(
+                Reference(
+                    kind=ref_kind,
+                    version=version,
+                    referrers=(FieldSpec(path="/".join((*here, key)), kind=kind),),
+                )
+            )
+        ref = prop.get("$ref")
+        if isinstance(ref, str) and ref:
+            _walk(config, kind, definitions, ref, here, seen=seen)
