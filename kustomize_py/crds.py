@@ -22,8 +22,9 @@ from typing import Any
 from kustomize_py.errors import KustomizationError
 from kustomize_py.model import FieldSpec
 from kustomize_py.transformers.namereference import Reference
+from kustomize_py.yaml_load import load_kustomization_data
 
-__all__ = ["CrdConfig", "check_definitions", "config_from_definitions"]
+__all__ = ["CrdConfig", "check_definitions", "config_from_definitions", "load"]
 
 _ANNOTATION = "x-kubernetes-annotation"
 _LABEL_SELECTOR = "x-kubernetes-label-selector"
@@ -55,6 +56,13 @@ def check_definitions(data: Any, origin: str) -> None:
         )
 
 
+def load(text: str, origin: str) -> CrdConfig:
+    """The transformer configuration of the ``crds:`` file ``origin`` holding ``text``."""
+    if not text:  # kustomize indexes the first byte and panics
+        raise KustomizationError("a crds file must not be empty", origin)
+    return config_from_definitions(load_kustomization_data(text, origin), origin)
+
+
 def _properties(definition: Any) -> dict[str, Any]:
     schema = definition.get("Schema") if isinstance(definition, dict) else None
     props = schema.get("properties") if isinstance(schema, dict) else None
@@ -71,10 +79,6 @@ def config_from_definitions(data: Any, origin: str) -> CrdConfig:
         props = _properties(definition)
         if not all(key in props for key in ("kind", "apiVersion", "metadata")):
             continue
-        if len(str(name).split(".")) < 3:
-            raise KustomizationError(
-                "`api` should be specified in dot notation: group.version.kind", origin
-            )
         kind = str(name).split(".")[-1]
         _walk(config, kind, data, str(name), ())
     return config

@@ -264,9 +264,7 @@ def accumulate(
     acc.merge_from(root.file, own)
     for entry in kust.crds:
         path, text = loader.read_file(root, entry, "crds file")
-        crd = crds.config_from_definitions(
-            load_kustomization_data(text, display(path)), display(path)
-        )
+        crd = crds.load(text, display(path))
         acc.merge_config(
             display(path),
             references=tuple(crd.references),
