@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kustomize_py.errors import ConflictError
+from kustomize_py.fieldpath import go_text
 
 __all__ = ["CLUSTER_SCOPED", "ResId", "ResMap", "Resource"]
 
@@ -69,7 +70,7 @@ class ResId:
             group,
             version,
             _str(data.get("kind")),
-            _str(meta.get("name")),
+            _name(meta.get("name")),
             _str(meta.get("namespace")),
         )
 
@@ -116,6 +117,13 @@ class ResId:
 
 def _str(value: Any) -> str:
     return value if isinstance(value, str) else ""
+
+
+def _name(value: Any) -> str:
+    """A name's text: kustomize reads the YAML node's text, so ``name: 123`` is "123"."""
+    if isinstance(value, str):
+        return value
+    return go_text(value) if isinstance(value, int | float) else ""
 
 
 @dataclass(slots=True)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kustomize_py.errors import TransformError
+from kustomize_py.fieldpath import go_text
 from kustomize_py.fieldspec import FieldSpecError, find
 from kustomize_py.model import FieldSpec, field_specs
 from kustomize_py.resource import Resource
@@ -363,6 +364,17 @@ def _update(holder: dict[str, Any], key: str, look: _Lookup) -> None:
                 value[i] = _new_name(item, look)
             elif isinstance(item, dict):
                 _update_mapping(item, look)
+            elif isinstance(item, int | float):
+                value[i] = _new_scalar_name(item, look)
+    elif isinstance(value, int | float):
+        holder[key] = _new_scalar_name(value, look)
+
+
+def _new_scalar_name(old: float, look: _Lookup) -> Any:
+    """``name: 123`` refers by its text, as in kustomize; it stays a number unless renamed."""
+    text = go_text(old)
+    new = _new_name(text, look)
+    return old if new == text else new
 
 
 def _new_name(old: str, look: _Lookup) -> str:
