@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kustomize_py.errors import ConflictError
-from kustomize_py.fieldpath import go_text
 
 __all__ = ["CLUSTER_SCOPED", "ResId", "ResMap", "Resource"]
 
@@ -123,7 +122,15 @@ def _name(value: Any) -> str:
     """A name's text: kustomize reads the YAML node's text, so ``name: 123`` is "123"."""
     if isinstance(value, str):
         return value
-    return go_text(value) if isinstance(value, int | float) else ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        from kustomize_py.fieldpath import go_text  # lazily: keeps emit out of light imports
+
+        return go_text(value)
+    return ""
 
 
 @dataclass(slots=True)

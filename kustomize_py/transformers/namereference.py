@@ -386,7 +386,9 @@ def _update_mapping(entry: dict[str, Any], look: _Lookup) -> None:
     if "name" not in entry:
         raise _Ambiguous("path config error; no 'name' field in node")
     old = entry["name"]
-    if not isinstance(old, str):
+    if isinstance(old, int | float):  # a number or boolean refers by its text
+        old = go_text(old)
+    elif not isinstance(old, str):
         return
     candidates = look.candidates(old)
     if "namespace" in entry:
@@ -402,7 +404,8 @@ def _update_mapping(entry: dict[str, Any], look: _Lookup) -> None:
     rid = referral.id
     if rid.name == old and not rid.namespace:
         return
-    entry["name"] = rid.name
+    if rid.name != old:
+        entry["name"] = rid.name
     if rid.namespace:
         entry["namespace"] = rid.namespace
 
