@@ -63,9 +63,19 @@ def load(text: str, origin: str) -> CrdConfig:
     return config_from_definitions(load_kustomization_data(text, origin), origin)
 
 
+def _field(obj: Any, name: str) -> Any:
+    """``obj[name]`` matched as Go's encoding/json matches struct fields: case-insensitively,
+    the last matching key winning."""
+    found = None
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            if isinstance(key, str) and key.lower() == name:
+                found = value
+    return found
+
+
 def _properties(definition: Any) -> dict[str, Any]:
-    schema = definition.get("Schema") if isinstance(definition, dict) else None
-    props = schema.get("properties") if isinstance(schema, dict) else None
+    props = _field(_field(definition, "schema"), "properties")
     return props if isinstance(props, dict) else {}
 
 
