@@ -54,6 +54,25 @@ def check_definitions(data: Any, origin: str) -> None:
             "field takes OpenAPI definitions, not CustomResourceDefinition manifests",
             origin,
         )
+    for name, definition in data.items():
+        _check_schema(_field(definition, "schema"), f"{name}.Schema", origin)
+
+
+def _check_schema(schema: Any, where: str, origin: str) -> None:
+    """A schema is an object (or null) whose ``properties`` map names to schemas."""
+    if schema is None:
+        return
+    if not isinstance(schema, dict):
+        raise KustomizationError(f"{where}: expected an OpenAPI schema object", origin)
+    props = _field(schema, "properties")
+    if props is None:
+        return
+    if not isinstance(props, dict):
+        raise KustomizationError(
+            f"{where}.properties: expected a map of property name -> schema", origin
+        )
+    for prop_name, prop in props.items():
+        _check_schema(prop, f"{where}.properties.{prop_name}", origin)
 
 
 def load(text: str, origin: str) -> CrdConfig:
