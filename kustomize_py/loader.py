@@ -311,5 +311,8 @@ def _check(doc: Any, origin: str, what: str) -> None:
         raise ParseError(f"{what} is missing kind", origin)
     meta = doc.get("metadata")
     name = meta.get("name") if isinstance(meta, dict) else None
-    if not kind.endswith("List") and (not name or not isinstance(name, str)):
+    # A number or boolean is a name too (kustomize reads the node's text).
+    if not kind.endswith("List") and (
+        not name if isinstance(name, str) else not isinstance(name, int | float)
+    ):
         raise ParseError(f"{what} ({kind}) is missing metadata.name", origin)

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from kustomize_py import buildmetadata, crds, generators, plugins
 from kustomize_py.buildmetadata import Origin, go_path_join
@@ -264,11 +264,16 @@ def accumulate(
     acc.merge_from(root.file, own)
     for entry in kust.crds:
         path, text = loader.read_file(root, entry, "crds file")
-        definitions = load_kustomization_data(text, display(path))
-        _check_openapi_definitions(definitions, display(path))
-        if definitions:
-            crd_specs, crd_refs = crds.config_from_definitions(definitions)
-            acc.merge_config(display(path), (), (), crd_refs, crd_specs)
+        crd = crds.load(text, display(path))
+        acc.merge_config(
+            display(path),
+            references=tuple(crd.references),
+            specs={
+                "commonAnnotations": tuple(crd.annotations),
+                "commonLabels": tuple(crd.labels),
+                "namePrefix": tuple(crd.prefixes),
+            },
+        )
     plugins.refuse_unsupported(root)
 
     generators.run(
@@ -467,22 +472,6 @@ def _patch_reader(loader: Loader, root: Root) -> patches.Reader:
         return text, display(path)
 
     return read
-
-
-def _check_openapi_definitions(data: Any, origin: str) -> None:
-    """A ``crds:`` file is a map of OpenAPI definitions (name -> definition), not a CRD.
-
-    kustomize reads it only for name-reference hints, which matter once name-changing
-    transformers exist; here it is validated like kustomize validates it.
-    """
-    if data is None:
-        return
-    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-        raise KustomizationError(
-            "not a map of OpenAPI definitions (definition name -> definition); the crds "
-            "field takes OpenAPI definitions, not CustomResourceDefinition manifests",
-            origin,
-        )
 
 
 def _append(resmap: ResMap, res: Resource, root: Root, entry: str) -> None:

@@ -72,7 +72,7 @@ class ResId:
             group,
             version,
             _str(data.get("kind")),
-            _str(meta.get("name")),
+            _name(meta.get("name")),
             _str(meta.get("namespace")),
         )
 
@@ -119,6 +119,21 @@ class ResId:
 
 def _str(value: Any) -> str:
     return value if isinstance(value, str) else ""
+
+
+def _name(value: Any) -> str:
+    """A name's text: kustomize reads the YAML node's text, so ``name: 123`` is "123"."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        from kustomize_py.fieldpath import go_text  # lazily: keeps emit out of light imports
+
+        return go_text(value)
+    return ""
 
 
 @dataclass(slots=True)

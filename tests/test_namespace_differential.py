@@ -499,16 +499,11 @@ def test_generated_trees_match_reference(tree: Tree) -> None:
     _compare(tree)
 
 
-# -- known discrepancies outside namespace.py / namereference.py ---------------------------
+# -- non-string names ----------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    reason="yaml_load keeps no source text for non-string scalars: kustomize matches a "
-    "reference `name: 5` / `name: null` / `name: true` by its text against objects named "
-    '"5" / "null" / "true" and updates the reference; we skip non-string names',
-    strict=True,
-)
 def test_non_string_reference_names() -> None:
+    """kustomize matches a reference ``name: 5`` by its text against an object named "5"."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / "kustomization.yaml").write_text('namespace: "t"\nresources: ["r.yaml"]\n')

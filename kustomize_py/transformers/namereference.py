@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kustomize_py.errors import TransformError
+from kustomize_py.fieldpath import go_text
 from kustomize_py.fieldspec import FieldSpecError, find
 from kustomize_py.model import FieldSpec, field_specs
 from kustomize_py.resource import Resource
@@ -366,6 +367,17 @@ def _update(holder: dict[str, Any], key: str, look: _Lookup) -> None:
                 value[i] = _new_name(item, look)
             elif isinstance(item, dict):
                 _update_mapping(item, look)
+            elif isinstance(item, int | float):
+                value[i] = _new_scalar_name(item, look)
+    elif isinstance(value, int | float):
+        holder[key] = _new_scalar_name(value, look)
+
+
+def _new_scalar_name(old: float, look: _Lookup) -> Any:
+    """``name: 123`` refers by its text, as in kustomize; it stays a number unless renamed."""
+    text = go_text(old)
+    new = _new_name(text, look)
+    return old if new == text else new
 
 
 def _new_name(old: str, look: _Lookup) -> str:
@@ -377,7 +389,9 @@ def _update_mapping(entry: dict[str, Any], look: _Lookup) -> None:
     if "name" not in entry:
         raise _Ambiguous("path config error; no 'name' field in node")
     old = entry["name"]
-    if not isinstance(old, str):
+    if isinstance(old, int | float):  # a number or boolean refers by its text
+        old = go_text(old)
+    elif not isinstance(old, str):
         return
     candidates = look.candidates(old)
     if "namespace" in entry:
@@ -393,7 +407,8 @@ def _update_mapping(entry: dict[str, Any], look: _Lookup) -> None:
     rid = referral.id
     if rid.name == old and not rid.namespace:
         return
-    entry["name"] = rid.name
+    if rid.name != old:
+        entry["name"] = rid.name
     if rid.namespace:
         entry["namespace"] = rid.namespace
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from kustomize_py.errors import TransformError
+from kustomize_py.fieldpath import go_text
 from kustomize_py.fieldspec import FieldSpecError, find
 from kustomize_py.model import FieldSpec
 from kustomize_py.resource import Resource
@@ -67,6 +68,8 @@ def add_affix(
                 for holder, key in find(res.data, spec):
                     value = holder[key]
                     text = "" if value is None else value
+                    if isinstance(text, int | float):  # kustomize affixes the node's text
+                        text = go_text(text)
                     if not isinstance(text, str):
                         raise FieldSpecError(
                             f"expected a string at '{spec.path}', got {type(value).__name__}"
