@@ -269,8 +269,13 @@ def _walk(dest: Any, origin: Any, schema: Schema, t: SchemaTable) -> Any:
         if schema is not None and _list_keys(schema) is not None:
             return _walk_associative(dest, origin, schema, t)
         return origin if origin is not MISSING else dest
-    if isinstance(dest, StyledStr) and origin is not None and not isinstance(origin, str):
-        return StyledStr(_scalar_text(origin))  # the quoted style stays: a string now
+    if origin is not MISSING and origin is not None and not _is_null(dest):
+        # kyaml's FieldSetter gives the new value the existing field's style: over a
+        # quoted or block string any value is a string; over a plain one it is plain.
+        if isinstance(dest, StyledStr):
+            return origin if isinstance(origin, StyledStr) else StyledStr(_scalar_text(origin))
+        if isinstance(origin, StyledStr):
+            return str(origin)
     return origin if origin is not MISSING else dest
 
 
