@@ -17,6 +17,7 @@ from kustomize_py.model import FieldSpec, Label, Replica
 from kustomize_py.resource import Resource
 from kustomize_py.transformers import annotations, labels, prefixsuffix, replicas
 from kustomize_py.transformers.namereference import _same_ending
+from kustomize_py.yaml_load import StyledStr
 
 
 def _res(kind: str, name: str, api_version: str = "v1", **rest: Any) -> Resource:
@@ -132,10 +133,13 @@ def test_unwritable_key_fails_only_when_written() -> None:
 
 
 def test_replicas_match_any_name_and_keep_string_type() -> None:
-    dep = _res("Deployment", "web", "apps/v1", spec={"replicas": "1"})
+    dep = _res("Deployment", "web", "apps/v1", spec={"replicas": StyledStr("1")})
     prefixsuffix.transform([dep], "p-", "")
     replicas.transform([dep], [Replica("web", 3)], where="k")
-    assert dep.data["spec"]["replicas"] == "3"
+    assert dep.data["spec"]["replicas"] == "3"  # a quoted value keeps its quotes
+    plain = _res("Deployment", "api", "apps/v1", spec={"replicas": "one"})
+    replicas.transform([plain], [Replica("api", 3)], where="k")
+    assert plain.data["spec"]["replicas"] == 3  # a plain string becomes the int
     sts = _res("StatefulSet", "db", "apps/v1")
     replicas.transform([sts], [Replica("db", 2)], where="k")
     assert sts.data["spec"]["replicas"] == 2

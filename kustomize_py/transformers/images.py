@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from contextvars import ContextVar
 from typing import Any, Protocol
 
+from kustomize_py.emit import format_float
 from kustomize_py.errors import TransformError
 from kustomize_py.fieldspec import FieldSpecError, find
 from kustomize_py.image import is_match, rewrite
@@ -88,11 +89,12 @@ def transform(
             _apply_recorded(visits, images, recorder)
             continue
         for holder, key, count in visits.values():
-            value = holder[key]
+            value = text = _image_text(holder[key])
             for entry in images:
                 for _ in range(count):
                     value = rewrite(value, entry)
-            holder[key] = value
+            if value != text:
+                holder[key] = value
 
 
 def _apply_recorded(
@@ -100,14 +102,15 @@ def _apply_recorded(
 ) -> None:
     """The same rewrites as ``transform``, reporting every entry that matched."""
     for holder, key, count in visits.values():
-        value = holder[key]
+        value = text = _image_text(holder[key])
         for entry in images:
             before = value
             for _ in range(count):
                 value = rewrite(value, entry)
             if is_match(before, entry.name):
                 recorder.rewritten(holder, key, entry, before, value)
-        holder[key] = value
+        if value != text:
+            holder[key] = value
 
 
 class _WrongKind(ValueError):
@@ -115,7 +118,8 @@ class _WrongKind(ValueError):
 
 
 def _visit(visits: dict[tuple[int, str], list[Any]], holder: dict[str, Any], key: str) -> None:
-    """Count one visit of ``holder[key]``; non-string values are left alone."""
+    """Count one visit of ``holder[key]``, any scalar (kyaml reads a number, bool or null
+    by its text: an ``image: 5`` matches the name ``5``)."""
     value = holder.get(key)
     if isinstance(value, dict | list):
         raise _WrongKind(
@@ -123,10 +127,23 @@ def _visit(visits: dict[tuple[int, str], list[Any]], holder: dict[str, Any], key
             f"{'MappingNode' if isinstance(value, dict) else 'SequenceNode'}"
             f" at {key!r}"
         )
-    if not isinstance(value, str):
+    if key not in holder:
         return
     slot = visits.setdefault((id(holder), key), [holder, key, 0])
     slot[2] += 1
+
+
+def _image_text(value: Any) -> str:
+    """A scalar image value as its YAML text."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return format_float(value)
+    return str(value)
 
 
 def _legacy_holders(node: Any) -> Iterable[dict[str, Any]]:

@@ -42,6 +42,7 @@ DEFAULT_FIELD_SPECS = (
 
 _ROLE_BINDINGS = frozenset(("RoleBinding", "ClusterRoleBinding"))
 _NAME_PATH = "metadata/name"
+_SUBJECTS_NAMESPACE_PATH = "subjects/namespace"
 # kustomize applies metadata/name specs only to this apiVersion (the core Namespace).
 _NAMESPACE_API_VERSION = "v1"
 
@@ -67,7 +68,9 @@ def transform(
         s
         for s in field_specs
         if s.path != "metadata/namespace"
-        and not (s.kind in _ROLE_BINDINGS and s.path == "subjects")
+        # kustomize drops only the (Cluster)RoleBinding ``subjects/namespace`` specs (its
+        # subjects hack covers them); a ``subjects`` spec stays and fails as non-scalar.
+        and not (s.kind in _ROLE_BINDINGS and s.path == _SUBJECTS_NAMESPACE_PATH)
     ]
     other_specs = [s for s in specs if s.path != _NAME_PATH]
     resources = list(resources)
@@ -80,6 +83,7 @@ def transform(
         try:
             for spec in specs if res.id.api_version == _NAMESPACE_API_VERSION else other_specs:
                 for holder, key in find(res.data, spec):
+                    _check_scalar(res, spec, holder.get(key))
                     _set(holder, key, namespace, unset_only)
         except FieldSpecError as err:
             raise TransformError(f"{err} (in {res.id})", res.origin) from None
@@ -97,6 +101,18 @@ def _check_conflicts(resources: Sequence[Resource]) -> None:
                 f"namespace transformation produces ID conflict: {first.id} and {rid}",
                 res.origin,
             )
+
+
+def _check_scalar(res: Resource, spec: FieldSpec, value: Any) -> None:
+    """kustomize only sets a namespace on scalar (or missing/null) fields."""
+    if isinstance(value, (dict, list)):
+        kind = "MappingNode" if isinstance(value, dict) else "SequenceNode"
+        raise TransformError(
+            "namespace field specs must target scalar nodes: considering field "
+            f"'{spec.path}' of object {res.id}: wrong node kind: expected ScalarNode "
+            f"but got {kind}",
+            res.origin,
+        )
 
 
 def _set(holder: dict[str, Any], key: str, namespace: str, unset_only: bool) -> None:

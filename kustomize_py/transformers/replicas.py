@@ -3,8 +3,9 @@
 An entry applies to every resource that has, among its current and previous ids, one
 named ``name`` whose group/version/kind a replicas field spec selects (by default
 Deployment, StatefulSet, ReplicaSet, ReplicationController of any group). The count is
-written at the spec's path (created when missing, as an integer; an existing string
-value stays a string). An entry matching nothing is an error.
+written at the spec's path as an integer (created when missing); kyaml keeps the old
+scalar's style, so only a quoted string stays a (quoted) string. A map or list there is
+an error, and so is an entry matching nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from kustomize_py.errors import TransformError
 from kustomize_py.fieldspec import FieldSpecError, find
 from kustomize_py.model import FieldSpec, Replica
 from kustomize_py.resource import ResId, Resource
+from kustomize_py.yaml_load import StyledStr
 
 __all__ = ["DEFAULT_FIELD_SPECS", "transform"]
 
@@ -51,7 +53,14 @@ def transform(
                 try:
                     for holder, key in find(res.data, spec):
                         old = holder[key]
-                        holder[key] = str(entry.count) if isinstance(old, str) else entry.count
+                        if isinstance(old, (dict, list)):
+                            raise FieldSpecError(
+                                f"considering field '{spec.path}': wrong node kind: "
+                                "expected ScalarNode but got "
+                                + ("MappingNode" if isinstance(old, dict) else "SequenceNode")
+                            )
+                        quoted = isinstance(old, StyledStr)
+                        holder[key] = str(entry.count) if quoted else entry.count
                 except FieldSpecError as err:
                     raise TransformError(f"{err} (in {res.id})", res.origin) from None
         if not found:
