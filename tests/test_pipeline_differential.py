@@ -683,6 +683,37 @@ def layers(draw: st.DrawFn, stems: list[str], component: bool) -> tuple[dict[str
             kust["transformers"] = ["plugin.yaml"]
         else:
             kust["transformers"] = [json.dumps(config)]
+    legacy = draw(st.integers(0, 7))
+    if legacy == 0:  # the deprecated patch fields, run at their own places in the order
+        name = f"legacy{len(files)}.yaml"
+        files[name] = _smp(draw, stem())
+        kust["patchesStrategicMerge"] = [draw(st.sampled_from([name, _smp(draw, stem())]))]
+    elif legacy == 1:
+        kust["patchesJson6902"] = [
+            {
+                "target": {"group": "apps", "version": "v1", "kind": "Deployment", "name": stem()},
+                "patch": '[{"op": "add", "path": "/spec/paused", "value": true}]',
+            }
+        ]
+    if draw(st.integers(0, 5)) == 0:  # a resource of the layer's own, referring to a base
+        s = stem()
+        files["extra.yaml"] = (
+            f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {s}-extra\n"
+            f"data:\n  service: {s}\n---\n"
+            "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n"
+            f"  name: {s}\nspec:\n  minAvailable: 1\n  selector:\n    matchLabels:\n"
+            f"      app: {s}\n"
+        )
+        kust["resources"] = ["extra.yaml"]
+    if draw(st.integers(0, 5)) == 0:
+        s = stem()
+        files["app.env"] = "LOG=debug\n# comment\nEMPTY=\n"
+        files["app.conf"] = "key: value\n"
+        kust.setdefault("configMapGenerator", []).append(
+            {"name": f"{s}-files", "envs": ["app.env"], "files": ["conf=app.conf"]}
+        )
+    if not component and draw(st.integers(0, 7)) == 0:
+        kust["sortOptions"] = {"order": "fifo"}
     return kust, files
 
 
@@ -699,13 +730,13 @@ def trees(draw: st.DrawFn) -> dict[str, tuple[dict[str, Any], Files]]:
         kust = {"apiVersion": "kustomize.config.k8s.io/v1alpha1", "kind": "Component", **kust}
         tree[f"comp{i}"] = (kust, files)
     overlay, files = draw(layers(stems, component=False))
-    overlay["resources"] = [f"../base-{s}" for s in stems]
+    overlay["resources"] = [f"../base-{s}" for s in stems] + overlay.get("resources", [])
     if comps:
         overlay["components"] = [f"../comp{i}" for i in range(comps)]
     tree["overlay"] = (overlay, files)
     if draw(st.booleans()):
         top, files = draw(layers(stems, component=False))
-        top["resources"] = ["../overlay"]
+        top["resources"] = ["../overlay", *top.get("resources", [])]
         if comps and draw(st.booleans()):
             top["components"] = [f"../comp{comps - 1}"]
             overlay.pop("components")
