@@ -176,6 +176,9 @@ def run(path: Path, loader: Loader, deprecations: list[str]) -> list[Resource]:
     namereference.transform(list(acc.resources), acc.references)
     vars.resolve(list(acc.resources), acc.var_bindings, acc.specs["varReference"], root.file)
     resources = [r for r in acc.resources if not _is_local_config(r)]
+    # kustomize rebuilds a resource map from what is left (IgnoreLocal): transformers
+    # that gave two resources one id (a patch renaming both) fail the build there.
+    ResMap().extend(resources)
     order = root.kustomization.sort_options
     if order is None or order.order == "legacy":
         resources = legacy_sorted(resources, order)

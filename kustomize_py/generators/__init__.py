@@ -246,13 +246,24 @@ def _merge_into(old: Resource, new: Resource, *, merge_data: bool) -> None:
         meta["namespace"] = old_meta["namespace"]
     if merge_data:
         for key in ("data", "binaryData"):
-            merged = {**_text_map(old.data.get(key)), **_text_map(data.get(key))}
+            merged = {**_old_data_map(old, key), **_text_map(data.get(key))}
             merged = {k: kyaml_set_string(v, block=True) for k, v in merged.items()}
             data.pop(key, None)
             if merged:
                 data[key] = merged
     old.data = data
     old.needs_hash = old.needs_hash and new.needs_hash
+
+
+def _old_data_map(old: Resource, key: str) -> dict[str, str]:
+    """The merged-into object's ``key`` map; a Secret's ``stringData`` entries join its
+    ``data`` base64-encoded (winning over ``data``), as kustomize reads a Secret's data
+    map for a merge (the ``stringData`` field itself is then gone)."""
+    found = _text_map(old.data.get(key))
+    if key == "data" and old.kind == "Secret":
+        for k, v in _text_map(old.data.get("stringData")).items():
+            found[k] = base64.b64encode(v.encode()).decode()
+    return found
 
 
 def _text_map(value: Any) -> dict[str, str]:
