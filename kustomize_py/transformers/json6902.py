@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 import jsonpatch
@@ -47,12 +48,36 @@ def apply_operations(
             ) from None
     if not isinstance(result, dict):
         raise TransformError(f"the JSON patch made {res.id} something else than an object", origin)
+    _as_float64_numbers(result)
     if _blank(result.get("kind")):
         raise TransformError(f"the JSON patch left {res.id} without a kind", origin)
     meta = result.get("metadata")
     if not isinstance(meta, dict) or _blank(meta.get("name")):
         raise TransformError(f"the JSON patch left {res.id} without metadata.name", origin)
     return result
+
+
+_EXACT = 2**53
+
+
+def _as_float64_numbers(node: Any) -> None:
+    """kustomize applies a JSON patch to the object's JSON and decodes the result with
+    ``json.Unmarshal`` into ``interface{}``: every number becomes a float64 and comes back
+    as encoding/json prints it. Integers beyond 2**53 lose digits (``12345678901234567890``
+    becomes ``12345678901234567000``); from 1e21 on they print in exponent form."""
+    items = node.items() if isinstance(node, dict) else enumerate(node)
+    for key, value in list(items):
+        if isinstance(value, dict | list):
+            _as_float64_numbers(value)
+        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > _EXACT:
+            node[key] = _float64(value)
+
+
+def _float64(value: int) -> int | float:
+    number = float(value)
+    if abs(number) >= 1e21:
+        return number
+    return int(Decimal(repr(number)))
 
 
 def _blank(value: Any) -> bool:

@@ -131,9 +131,10 @@ _SLICE_INDEX = re.compile(r"^(.*)\[(\d+)\]$")
 
 
 def _var_path(field_path: str) -> tuple[str, ...]:
-    """kyaml's GetFieldValue path: split at dots, ``ports[0]`` is ``ports``, ``0``."""
+    """kyaml's GetFieldValue path: ``SmarterPathSplitter`` at dots (``\\.`` escapes a dot,
+    ``[a.b]`` is one key), then ``ports[0]`` is ``ports``, ``0``."""
     out: list[str] = []
-    for part in field_path.split("."):
+    for part in fieldpath.split(field_path):
         m = _SLICE_INDEX.match(part) if part.endswith("]") else None
         if m is None:
             out.append(part)
