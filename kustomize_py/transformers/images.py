@@ -25,8 +25,8 @@ from collections.abc import Iterable, Sequence
 from contextvars import ContextVar
 from typing import Any, Protocol
 
-from kustomize_py.emit import format_float
 from kustomize_py.errors import TransformError
+from kustomize_py.fieldpath import go_text
 from kustomize_py.fieldspec import FieldSpecError, find
 from kustomize_py.image import is_match, rewrite
 from kustomize_py.model import FieldSpec, Image
@@ -134,16 +134,8 @@ def _visit(visits: dict[tuple[int, str], list[Any]], holder: dict[str, Any], key
 
 
 def _image_text(value: Any) -> str:
-    """A scalar image value as its YAML text."""
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return format_float(value)
-    return str(value)
+    """A scalar image value as its YAML text (kustomize matches ``image: 5`` as "5")."""
+    return "null" if value is None else go_text(value)
 
 
 def _legacy_holders(node: Any) -> Iterable[dict[str, Any]]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kustomize_py.errors import KustomizeError, TransformError
+from kustomize_py.fieldpath import go_text
 from kustomize_py.goregex import translate
 from kustomize_py.loader import resources_from_text
 from kustomize_py.model import Patch, Selector
@@ -312,15 +313,8 @@ def _apply_one(res: Resource, patch: Resource, loaded: LoadedPatch, table: Schem
 
 
 def _label_text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict | list):
-        return ""
-    return str(value)
+    """A label or annotation value as kustomize rewrites it: the scalar's text."""
+    return "null" if value is None else go_text(value)
 
 
 def _resmap_copy(patch: dict[str, Any], target: dict[str, Any]) -> dict[str, Any]:
