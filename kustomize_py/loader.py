@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -283,24 +284,58 @@ def kustomization_file(directory: Path) -> Path:
 
 
 def resources_from_text(text: str, origin: str, *, patch: bool = False) -> list[Resource]:
-    """Parse a resource file; ``List`` items follow the file's other documents."""
+    """Parse a resource file; the items of a ``...List`` follow the file's other documents
+    (kustomize queues them, so a List inside a List is expanded in its turn) and empty
+    items (null, ``{}``, ``[]``) are dropped."""
     documents = load_resource_documents(text, origin, patch=patch)
-    plain: list[Resource] = []
-    listed: list[Resource] = []
     for number, doc in enumerate(documents, 1):
         if not isinstance(doc, dict):
             raise ParseError(
                 f"document {number} is not a Kubernetes object (missing Resource metadata)", origin
             )
-        kind = doc.get("kind")
+    queue = deque((doc, f"document {number}") for number, doc in enumerate(documents, 1))
+    if len(documents) == 1 and _wrapped(documents[0]):
+        # kyaml's ByteReader unwraps a file holding only a List (or ResourceList).
+        doc = documents[0]
+        items = doc.get("items")
+        if isinstance(items, dict) and items:
+            raise ParseError("document 1: an item of the List is not a Kubernetes object", origin)
+        listed = items if isinstance(items, list) else []
+        queue = deque((item, f"an item of the {doc['kind']}") for item in listed)
+    out: list[Resource] = []
+    while queue:
+        doc, what = queue.popleft()
+        if doc is None or (isinstance(doc, dict | list) and not doc):
+            continue  # an empty item (RNode.IsNilOrEmpty)
+        kind = doc.get("kind") if isinstance(doc, dict) else None
         if isinstance(kind, str) and kind.endswith("List") and "items" in doc:
-            for item in doc["items"] or ():
-                _check(item, origin, f"an item of the {kind} in document {number}")
-                listed.append(Resource(item, origin))
+            items = doc["items"]
+            if items is not None and not isinstance(items, list):
+                raise ParseError(
+                    f"expected array in {kind}/items, but found {_go_type(items)}", origin
+                )
+            queue.extend((item, f"an item of the {kind} in {what}") for item in items or ())
             continue
-        _check(doc, origin, f"document {number}")
-        plain.append(Resource(doc, origin))
-    return plain + listed
+        _check(doc, origin, what)
+        out.append(Resource(doc, origin))
+    return out
+
+
+def _wrapped(doc: dict[str, Any]) -> bool:
+    return doc.get("kind") in ("List", "ResourceList") and (
+        "items" in doc or "functionConfig" in doc
+    )
+
+
+def _go_type(value: Any) -> str:
+    """The Go type ``json.Unmarshal`` gives ``value`` (in kustomize's error text)."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float64"
+    return "string" if isinstance(value, str) else "map[string]interface {}"
 
 
 def _check(doc: Any, origin: str, what: str) -> None:

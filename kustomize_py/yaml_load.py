@@ -300,6 +300,41 @@ def _compose_all(text: str, path: str) -> list[Node]:
         loader.dispose()
 
 
+# kyaml's ByteReader splits a resource file at lines starting with "---" (after turning
+# CRLF into LF) and decodes only the first document of each piece.
+_SEPARATOR = re.compile(r"\n---.*\n")
+
+
+def _compose_pieces(text: str, path: str) -> list[Node]:
+    """The first node of each ``---``-separated piece of ``text``, as kustomize reads a
+    resource file: text after the first document of a piece (past a ``...`` or an inner
+    ``--- #`` marker) is not read; a separator line with content other than a comment is
+    an error; errors name lines of the piece."""
+    text = text.replace("\r\n", "\n")
+    pieces: list[str] = []
+    start = 0
+    for found in _SEPARATOR.finditer(text):
+        rest = found.group()[4:].strip()
+        if rest and not rest.startswith("#"):
+            raise ParseError(f"invalid document separator: {found.group().strip()}", path)
+        pieces.append(text[start : found.start()] + "\n")
+        start = found.end()
+    pieces.append(text[start:])
+    nodes: list[Node] = []
+    for piece in pieces:
+        loader = _Loader(piece)
+        try:
+            if loader.check_node():
+                node = loader.get_node()
+                if node is not None:
+                    nodes.append(node)
+        except yaml.YAMLError as exc:
+            raise _parse_error(exc, path, piece) from None
+        finally:
+            loader.dispose()
+    return nodes
+
+
 _SHORT = "tag:yaml.org,2002:"
 
 
@@ -567,8 +602,22 @@ def _json_key(value: Any) -> str:
     return str(value)
 
 
+_NULL_TEXT = frozenset(("", "~", "null", "Null", "NULL"))
+
+
+def _nil_or_empty(node: Node) -> bool:
+    """kustomize drops such documents before reading objects (``RNode.IsNilOrEmpty``):
+    a null (``~``, ``null``, an empty document), an empty map ``{}``, an empty list ``[]``."""
+    if isinstance(node, ScalarNode):
+        return (node.tag == _PLAIN and node.value in _NULL_TEXT) or (
+            node.tag == "tag:yaml.org,2002:null"
+        )
+    return isinstance(node, MappingNode | SequenceNode) and not node.value
+
+
 def load_resource_documents(text: str, path: str, *, patch: bool = False) -> list[Any]:
-    """Parse a (multi-document) resource file; empty and comment-only documents are skipped.
+    """Parse a (multi-document) resource file; empty, comment-only, null, ``{}`` and ``[]``
+    documents are skipped.
 
     Every other document is returned, even a bare scalar or a list, so the caller can
     reject it with kustomize's message. Duplicate keys are an error (goyaml.v3), merge keys
@@ -578,8 +627,8 @@ def load_resource_documents(text: str, path: str, *, patch: bool = False) -> lis
     """
     converter = _Converter(path, v2=False)
     docs: list[Any] = []
-    for node in _compose_all(text, path):
-        if isinstance(node, ScalarNode) and node.tag == _PLAIN and node.value == "":
+    for node in _compose_pieces(str(text), path):
+        if _nil_or_empty(node):
             continue
         docs.append(converter.convert(node) if patch else converter.convert_resource(node))
     return docs
