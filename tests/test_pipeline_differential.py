@@ -749,7 +749,7 @@ def trees(draw: st.DrawFn) -> dict[str, tuple[dict[str, Any], Files]]:
 
 # -- the test ----------------------------------------------------------------------
 
-_EXAMPLES = int(os.environ.get("PIPELINE_FUZZ_EXAMPLES", "30"))
+_EXAMPLES = int(os.environ.get("PIPELINE_FUZZ_EXAMPLES", "60"))
 _RANDOM = os.environ.get("PIPELINE_FUZZ_RANDOM") == "1"
 
 
