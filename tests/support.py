@@ -6,6 +6,8 @@ Test modules import this as ``support`` (pytest puts ``tests/`` on ``sys.path``)
 from __future__ import annotations
 
 import difflib
+import subprocess
+import sys
 import textwrap
 from collections.abc import Mapping
 from functools import cache
@@ -89,3 +91,16 @@ def assert_matches_reference(root: Path, context: str = "") -> ReferenceResult:
         )
         pytest.fail(f"{context}\n{diff}")
     return ref
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m kustomize_py ARGS`` in ``cwd`` (as the installed command runs)."""
+    return subprocess.run(
+        [sys.executable, "-m", "kustomize_py", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+        timeout=120,
+    )

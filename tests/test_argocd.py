@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
-from support import CM, require_reference, write_tree
+from support import CM, cli, require_reference, write_tree
 
 from kustomize_py import render
 from kustomize_py.argocd import apply_overrides, envsubst, render_application
@@ -401,14 +401,7 @@ def test_cli_argocd_render(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == (SEED / "expected.yaml").read_text("utf-8")
     (tmp_path / "app.yaml").write_text("kind: Application\n", "utf-8")
-    proc = subprocess.run(
-        [sys.executable, "-m", "kustomize_py", "argocd", "render", "app.yaml"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    proc = cli("argocd", "render", "app.yaml", cwd=tmp_path)
     assert proc.returncode == 1
     assert proc.stdout == ""
     assert proc.stderr.splitlines() == [

@@ -15,7 +15,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from support import CM, POD, write_tree
+from support import CM, POD, cli, write_tree
 
 import kustomize_py
 from kustomize_py.errors import KustomizeError
@@ -193,18 +193,6 @@ def test_output_names_collisions_get_a_stable_hash() -> None:
 
 
 # -- the command line --------------------------------------------------------------
-
-
-def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kustomize_py", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-        timeout=120,
-    )
 
 
 def test_build_all_writes_one_file_per_root_and_reports_the_failure(tmp_path: Path) -> None:

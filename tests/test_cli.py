@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
-from support import CM, POD, write_tree
+from support import CM, POD, cli, write_tree
 
 import kustomize_py
 from kustomize_py.reference import Engine, run_reference
@@ -40,18 +40,6 @@ def snapshot(root: Path) -> dict[str, bytes | str]:
         else:
             out[rel] = "<dir>"
     return out
-
-
-def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kustomize_py", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-        timeout=60,
-    )
 
 
 # -- bad input -------------------------------------------------------------------

@@ -22,7 +22,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import CM, POD, assert_matches_reference, write_tree
+from support import CM, POD, assert_matches_reference, cli, write_tree
 
 import kustomize_py
 from kustomize_py.errors import KustomizeError
@@ -613,17 +613,6 @@ def test_dry_run_returns_a_diff_and_writes_nothing(tmp_path: Path) -> None:
 
 
 # -- the command line ---------------------------------------------------------------------------
-
-
-def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kustomize_py", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
 
 
 def test_cli_set_image_in_and_pointed_at_a_directory(tmp_path: Path) -> None:

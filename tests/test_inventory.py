@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support import write_tree
+from support import cli, write_tree
 
 import kustomize_py
 from kustomize_py.errors import KustomizeError
@@ -313,18 +311,6 @@ def _plain_render(root: Path) -> str:
 
 
 # -- the command line --------------------------------------------------------------
-
-
-def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kustomize_py", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-        timeout=60,
-    )
 
 
 RESOURCE_KEYS = {"apiVersion", "kind", "namespace", "name"}
