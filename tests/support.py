@@ -6,6 +6,7 @@ Test modules import this as ``support`` (pytest puts ``tests/`` on ``sys.path``)
 from __future__ import annotations
 
 import difflib
+import os
 import subprocess
 import sys
 import textwrap
@@ -14,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 import kustomize_py
 from kustomize_py.errors import KustomizeError
@@ -103,4 +105,16 @@ def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         encoding="utf-8",
         check=False,
         timeout=120,
+    )
+
+
+def fuzz_settings(name: str, default: int) -> settings:
+    """Hypothesis settings of a differential fuzzer: ``default`` seeded examples in CI;
+    ``{NAME}_FUZZ_EXAMPLES=N`` runs more, ``{NAME}_FUZZ_RANDOM=1`` a random hunt."""
+    return settings(
+        max_examples=int(os.environ.get(f"{name}_FUZZ_EXAMPLES", str(default))),
+        deadline=None,
+        derandomize=os.environ.get(f"{name}_FUZZ_RANDOM") != "1",
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )

@@ -15,7 +15,6 @@ implementations and compared byte for byte (or both must fail).
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -23,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import event, example, given
 from hypothesis import strategies as st
-from support import assert_matches_reference, require_reference
+from support import assert_matches_reference, fuzz_settings, require_reference
 from test_namespace_differential import (
     _ABSENT,
     _LAYER_NAMESPACES,
@@ -197,10 +196,6 @@ def _compare(tree: Tree) -> None:
         event("reference error: " + ref.error.removeprefix("kustomize build failed: ")[:50])
 
 
-# A longer, random hunt: NAMES_FUZZ_EXAMPLES=5000 NAMES_FUZZ_RANDOM=1 pytest ...
-_EXAMPLES = int(os.environ.get("NAMES_FUZZ_EXAMPLES", "200"))
-_RANDOM = os.environ.get("NAMES_FUZZ_RANDOM") == "1"
-
 _DIAMOND = ((1, 2), (3,), (3,), ())
 _BASE = (
     service_account("sa"),
@@ -210,13 +205,8 @@ _BASE = (
 )
 
 
-@settings(
-    max_examples=_EXAMPLES,
-    deadline=None,
-    derandomize=not _RANDOM,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+# A longer, random hunt: NAMES_FUZZ_EXAMPLES=5000 NAMES_FUZZ_RANDOM=1 pytest ...
+@fuzz_settings("NAMES", 200)
 @given(trees())
 # A base reached through two differently prefixed overlays: each copy's references
 # follow their own copy (kustomize's prefix/suffix sieve).

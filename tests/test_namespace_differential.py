@@ -17,7 +17,6 @@ never get in the way; ``None`` is written as an empty value (``namespace:``).
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -25,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import event, example, given
 from hypothesis import strategies as st
-from support import assert_matches_reference, require_reference
+from support import assert_matches_reference, fuzz_settings, require_reference
 
 import kustomize_py
 from kustomize_py.reference import ReferenceResult, run_reference
@@ -456,17 +455,7 @@ def _compare(tree: Tree) -> None:
 
 
 # A longer, random hunt: NAMESPACE_FUZZ_EXAMPLES=5000 NAMESPACE_FUZZ_RANDOM=1 pytest ...
-_EXAMPLES = int(os.environ.get("NAMESPACE_FUZZ_EXAMPLES", "450"))
-_RANDOM = os.environ.get("NAMESPACE_FUZZ_RANDOM") == "1"
-
-
-@settings(
-    max_examples=_EXAMPLES,
-    deadline=None,
-    derandomize=not _RANDOM,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@fuzz_settings("NAMESPACE", 450)
 @given(trees())
 # Regressions found by this test (golden cases fixtures/cases/namespace-fuzz-*):
 # only apiVersion v1 Namespaces are renamed (custom-namespace-kind-not-renamed);

@@ -19,15 +19,14 @@ A longer hunt: PIPELINE_FUZZ_EXAMPLES=2000 PIPELINE_FUZZ_RANDOM=1 pytest this fi
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
-from support import assert_matches_reference, require_reference
+from support import assert_matches_reference, fuzz_settings, require_reference
 
 pytestmark = [
     pytest.mark.reference,
@@ -749,17 +748,8 @@ def trees(draw: st.DrawFn) -> dict[str, tuple[dict[str, Any], Files]]:
 
 # -- the test ----------------------------------------------------------------------
 
-_EXAMPLES = int(os.environ.get("PIPELINE_FUZZ_EXAMPLES", "60"))
-_RANDOM = os.environ.get("PIPELINE_FUZZ_RANDOM") == "1"
 
-
-@settings(
-    max_examples=_EXAMPLES,
-    deadline=None,
-    derandomize=not _RANDOM,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@fuzz_settings("PIPELINE", 60)
 @given(tree=trees())
 def test_pipeline_matches_reference(tree: dict[str, tuple[dict[str, Any], Files]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
